@@ -1,0 +1,1 @@
+"""Backprop Lab: the code the course notebooks import."""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the programs the course needs outside Python, where this machine allows it.
+#   tools/system-deps.sh course   graphviz's `dot` (draws the computation graphs)
+#   tools/system-deps.sh test     the same, plus Chromium for the real-browser tests
+# On Debian/Ubuntu as root (or with sudo) it installs them with apt-get; elsewhere it
+# says exactly what to install and carries on: the course still runs without `dot`
+# (graphs are shown as text outlines) and the browser tests say why they cannot run.
+set -u
+want="${1:-course}"
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+if [ "$want" = test ] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo="sudo -n"
+fi
+if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; }; then
+  echo "Installing ${missing[*]} with apt-get ..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit $?
+fi
+
+cat <<MSG
+Could not install ${missing[*]} automatically (needs apt-get and root). Install by hand:
+  Debian/Ubuntu:  sudo apt-get install ${missing[*]}
+  macOS:          brew install graphviz        (and Google Chrome or Chromium for tests)
+  Windows:        winget install graphviz      (then reopen the terminal so 'dot' is on PATH)
+  conda:          conda install -c conda-forge graphviz
+Carrying on without them.
+MSG
+exit 0
