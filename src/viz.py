@@ -1,0 +1,734 @@
+"""Pictures for the course: computation graphs drawn with graphviz, and matplotlib plots.
+
+Graphs (model: the drawing in micrograd's `trace_graph.ipynb`):
+
+- `draw_graph(root)` returns a `GraphDrawing`, a `graphviz.Digraph`: one record-shaped
+  node per `Value` ("label | data 2.0000 | grad 0.0000") and one small node per operation.
+  Jupyter stores it as SVG, so the drawing survives in static views. Node ids come from
+  a counter in traversal order, so the same graph gives the same DOT text and the same
+  SVG bytes on every run.
+- `graph_outline(root)` is the same graph as plain text, one line per value.
+- `describe_paths(root)` spells out the chain rule: every path from each input to the
+  output, the local derivative on each edge, the product per path and the sum over paths.
+
+When graphviz's `dot` program is missing, displaying a drawing shows a message saying
+how to install it, followed by the text outline, instead of an error.
+
+Plots: every `plot_*` function returns a matplotlib `Figure`. When it makes the figure
+itself it closes it with `plt.close(fig)` before returning, so Jupyter shows it exactly
+once (as the cell's result); when you pass `ax=`, it draws into your axes and returns
+their figure without closing it.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+
+import graphviz
+import matplotlib
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .engine import Value, local_gradients, topological_order
+
+__all__ = [
+    "GraphDrawing",
+    "draw_graph",
+    "graph_outline",
+    "describe_paths",
+    "chain_rule_paths_table",
+    "node_names",
+    "plot_function",
+    "plot_slope",
+    "plot_difference_errors",
+    "plot_activations",
+    "plot_loss_curve",
+    "plot_decision_boundary",
+    "figure_to_svg",
+    "figure_to_png",
+    "DOT_MISSING_MESSAGE",
+]
+
+DOT_MISSING_MESSAGE = """\
+Graphviz's `dot` program was not found, so this graph cannot be drawn as a picture.
+The Python package `graphviz` is installed, but it needs the `dot` program to render.
+Install it, then restart the kernel and run the notebook again:
+  Debian/Ubuntu:  sudo apt-get install graphviz
+  macOS:          brew install graphviz
+  Windows:        winget install graphviz   (or the installer from graphviz.org),
+                  then make sure its `bin` folder is on PATH
+  conda:          conda install -c conda-forge graphviz
+Here is the same graph as text:"""
+
+# colours used in drawings (fixed, so drawings are byte-for-byte stable)
+_HIGHLIGHT_FILL = "#ffd54f"
+_HIGHLIGHT_EDGE = "#e65100"
+_POSITIVE = (33, 102, 172)  # blue: a positive gradient
+_NEGATIVE = (178, 24, 43)  # red: a negative gradient
+
+
+def _describe(x: object) -> str:
+    text = repr(x)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+def _check_root(root: object) -> Value:
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"expected the Value at the end of a computation (e.g. L = a*b + c), "
+            f"got {_describe(root)}"
+        )
+    return root
+
+
+def _check_limit(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number, got {_describe(n)}")
+    if n < 1:
+        raise ValueError(f"{what} must be at least 1, got {n}")
+    return int(n)
+
+
+def node_names(order: Sequence[Value]) -> dict[Value, str]:
+    """A readable name per value: its label, or `n<i>` (its position in `order`)."""
+    return {v: (v.label if v.label else f"n{i}") for i, v in enumerate(order)}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}"
+
+
+# ------------------------------------------------------------------ graph drawing
+
+
+class GraphDrawing(graphviz.Digraph):
+    """A drawing of a computation graph: a `graphviz.Digraph` that knows its text outline.
+
+    Extra attributes: `outline` (the text shown when `dot` is missing), `node_ids`
+    (each drawn Value's DOT node id), `value_count`, and `summarised` (True when the
+    graph was larger than `max_nodes` and only a summary was drawn).
+    """
+
+    outline: str = ""
+    value_count: int = 0
+    summarised: bool = False
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """SVG for Jupyter; without `dot`, a message plus the graph as text."""
+        try:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        except graphviz.ExecutableNotFound:
+            text = DOT_MISSING_MESSAGE + "\n\n" + self.outline
+            return {
+                "text/plain": text,
+                "text/html": "<pre>" + html.escape(text) + "</pre>",
+            }
+
+    def svg(self) -> str:
+        """The drawing rendered as SVG text (needs `dot`)."""
+        return self.pipe(format="svg", encoding="utf-8")
+
+
+def _record_escape(text: str) -> str:
+    """Escape the characters that have a meaning inside a graphviz record label."""
+    for ch in "\\{}|<>":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _grad_colour(grad: float, biggest: float) -> str:
+    """A fill colour for a gradient: blue positive, red negative, paler when smaller."""
+    if biggest == 0 or grad == 0:
+        return "#ffffff"
+    strength = min(1.0, abs(grad) / biggest)
+    strength = 0.15 + 0.6 * math.sqrt(strength)
+    r, g, b = _POSITIVE if grad > 0 else _NEGATIVE
+    mix = [round(255 + (c - 255) * strength) for c in (r, g, b)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def draw_graph(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    highlight: Iterable[Value] = (),
+    color_by_grad: bool = False,
+    max_nodes: int = 300,
+    grads: dict[Value, float] | None = None,
+    show_names: bool = False,
+) -> GraphDrawing:
+    """Draw the graph that computed `root`: a node per Value, a small node per operation.
+
+    - `rankdir`: "LR" (inputs on the left, the default) or "TB" (inputs at the top).
+    - `show_grad=False` leaves the gradients out (before `backward()` they are all 0).
+    - `highlight`: Values to draw filled in yellow with a thick border.
+    - `color_by_grad=True` fills each value blue (positive gradient) or red (negative),
+      stronger for bigger gradients.
+    - `max_nodes`: a graph with more values than this is not drawn node by node (it would
+      take minutes and be unreadable); a summary box is drawn instead, which says how to
+      raise the limit.
+    - `grads`: gradients to show instead of each value's `.grad` (the backprop stepper
+      uses it to show a backward pass part-way through); values missing from it show 0.
+    - `show_names=True` names unlabelled values `n<i>`, as the text outline does.
+    """
+    root = _check_root(root)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
+    max_nodes = _check_limit(max_nodes, "max_nodes")
+    highlighted = set()
+    for v in highlight if not isinstance(highlight, Value) else (highlight,):
+        if not isinstance(v, Value):
+            raise TypeError(f"highlight takes Values from the graph, got {_describe(v)}")
+        highlighted.add(v)
+
+    order = topological_order(root)
+    dot = GraphDrawing(
+        name="computation_graph",
+        graph_attr={"rankdir": rankdir, "bgcolor": "white"},
+        node_attr={"fontname": "Helvetica", "fontsize": "12"},
+        edge_attr={"color": "#555555"},
+    )
+    dot.value_count = len(order)
+    dot.node_ids = {}
+    if len(order) > max_nodes:
+        dot.summarised = True
+        dot.outline = _summary_text(order, max_nodes)
+        dot.node(
+            "summary",
+            label=dot.outline.replace("\n", "\\l") + "\\l",
+            shape="box",
+            style="filled",
+            fillcolor="#fff3e0",
+        )
+        return dot
+
+    def grad_of(v: Value) -> float:
+        if grads is None:
+            return v.grad
+        return grads.get(v, 0.0)
+
+    biggest = max((abs(grad_of(v)) for v in order), default=0.0) if color_by_grad else 0.0
+    names = node_names(order)
+    vertical = rankdir in ("TB", "BT")
+    for i, v in enumerate(order):
+        uid = f"n{i}"
+        dot.node_ids[v] = uid
+        title = v.label if v.label else (names[v] if show_names else "")
+        fields = [_record_escape(title), f"data {_fmt(v.data)}"]
+        if show_grad:
+            fields.append(f"grad {_fmt(grad_of(v))}")
+        record = " | ".join(fields)
+        # a record lays its fields across the rank direction: braces turn it so that
+        # the fields read left to right in both layouts
+        label = record if vertical else "{ " + record + " }"
+        attrs = {"label": label, "shape": "record"}
+        if v in highlighted:
+            attrs.update(style="filled,bold", fillcolor=_HIGHLIGHT_FILL, color=_HIGHLIGHT_EDGE, penwidth="2.5")
+        elif color_by_grad:
+            attrs.update(style="filled", fillcolor=_grad_colour(grad_of(v), biggest))
+        dot.node(uid, **attrs)
+        if v._op:
+            op_attrs = {"label": v._op, "shape": "circle" if len(v._op) <= 4 else "ellipse",
+                        "fontsize": "11", "width": "0.3", "height": "0.3", "margin": "0.02"}
+            if v in highlighted:
+                op_attrs.update(style="filled", fillcolor=_HIGHLIGHT_FILL, color=_HIGHLIGHT_EDGE)
+            dot.node(uid + "op", **op_attrs)
+            dot.edge(uid + "op", uid)
+    for i, v in enumerate(order):
+        if v._op:
+            for child in v._prev:
+                dot.edge(dot.node_ids[child], f"n{i}op")
+    dot.outline = graph_outline(root)
+    return dot
+
+
+def _summary_text(order: Sequence[Value], max_nodes: int) -> str:
+    counts: dict[str, int] = {}
+    for v in order:
+        key = v._op or "input/constant"
+        counts[key] = counts.get(key, 0) + 1
+    lines = [
+        f"This graph has {len(order)} values, more than max_nodes={max_nodes},",
+        "so it is summarised instead of drawn node by node.",
+        "Values by operation:",
+    ]
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {key}: {n}")
+    root = order[-1]
+    lines.append(f"Output: data {_fmt(root.data)}, grad {_fmt(root.grad)}")
+    lines.append(
+        f"To draw it anyway pass max_nodes={len(order)} (slow and hard to read for "
+        "more than a few hundred values)."
+    )
+    return "\n".join(lines)
+
+
+def _expression(v: Value, names: dict[Value, str]) -> str:
+    """How `v` was computed, e.g. 'a * b', 'tanh(n)', 'x**2'."""
+    args = [names[c] for c in v._prev]
+    op = v._op
+    if op in ("+", "*") and len(args) == 2:
+        return f"{args[0]} {op} {args[1]}"
+    if op == "**" and len(args) == 2:
+        return f"{args[0]} ** {args[1]}"
+    if op.startswith("**") and len(args) == 1:
+        return f"{args[0]}{op}"
+    return f"{op}({', '.join(args)})"
+
+
+def graph_outline(root: Value, *, max_lines: int = 300) -> str:
+    """The graph as text: one line per value, inputs first, with data, grad and formula.
+
+    Unlabelled values are named `n<i>` (their position in the list).
+    """
+    root = _check_root(root)
+    max_lines = _check_limit(max_lines, "max_lines")
+    order = topological_order(root)
+    names = node_names(order)
+    width = max(len(names[v]) for v in order[:max_lines])
+    lines = []
+    for v in order[:max_lines]:
+        how = "= " + _expression(v, names) if v._op else "(input)"
+        lines.append(
+            f"{names[v]:<{width}}  data {v.data:>10.4f}  grad {v.grad:>10.4f}  {how}"
+        )
+    if len(order) > max_lines:
+        lines.append(f"... and {len(order) - max_lines} more values (the last is the output)")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ chain rule paths
+
+
+def chain_rule_paths_table(
+    root: Value, *, max_paths: int = 200, include_unlabelled: bool = False
+) -> list[dict]:
+    """For each input, every path to `root` with its local derivatives.
+
+    Returns one dict per input leaf: `leaf`, `name`, `paths` (each a dict with `nodes`,
+    the Values from the leaf to the root, `factors`, the local derivative on each edge,
+    and `product`), `total` (the sum of the products) and `complete` (False when more
+    than `max_paths` paths had to be left out). Unlabelled leaves (constants such as the
+    2 in `2 * a`) are left out unless `include_unlabelled=True` or no leaf has a label.
+    An input used twice by one operation (`a * a`) is one edge whose local derivative
+    already adds both uses.
+    """
+    root = _check_root(root)
+    max_paths = _check_limit(max_paths, "max_paths")
+    order = topological_order(root)
+    names = node_names(order)
+    # every edge child -> parent with its local derivative d parent / d child
+    parents: dict[Value, list[tuple[Value, float]]] = {v: [] for v in order}
+    for v in order:
+        if v._prev:
+            inputs = list(dict.fromkeys(v._prev))
+            for child, d in zip(inputs, local_gradients(v)):
+                parents[child].append((v, d))
+    leaves = [v for v in order if not v._prev and v is not root]
+    if not include_unlabelled and any(v.label for v in leaves):
+        leaves = [v for v in leaves if v.label]
+    if not leaves and not root._prev:
+        leaves = [root]
+    table = []
+    for leaf in leaves:
+        paths: list[dict] = []
+        complete = True
+        # depth-first over parents: (node, nodes so far, factors so far)
+        stack = [(leaf, [leaf], [])]
+        while stack:
+            node, nodes, factors = stack.pop()
+            if node is root:
+                if len(paths) >= max_paths:
+                    complete = False
+                    break
+                product = 1.0
+                for f in factors:
+                    product *= f
+                paths.append({"nodes": nodes, "factors": factors, "product": product})
+                continue
+            for parent, d in reversed(parents[node]):
+                stack.append((parent, nodes + [parent], factors + [d]))
+        table.append(
+            {
+                "leaf": leaf,
+                "name": names[leaf],
+                "paths": paths,
+                "total": sum(p["product"] for p in paths),
+                "complete": complete,
+            }
+        )
+    return table
+
+
+def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: bool = False) -> str:
+    """The chain rule in words: for each input, each path to the output and its product.
+
+    For every input leaf: every path leaf -> ... -> root, the local derivative on each
+    edge (d parent / d child), their product, and the sum over all paths, which is
+    d root / d leaf (what `backward()` puts in the leaf's `.grad`).
+    """
+    table = chain_rule_paths_table(root, max_paths=max_paths, include_unlabelled=include_unlabelled)
+    names = node_names(topological_order(root))
+    out = names[root]
+    lines = []
+    for entry in table:
+        leaf_name = entry["name"]
+        lines.append(f"d {out} / d {leaf_name}   ({leaf_name} = {entry['leaf'].data:.4f})")
+        if not entry["paths"]:
+            lines.append(f"  no path from {leaf_name} to {out}: the derivative is 0")
+        for k, path in enumerate(entry["paths"], 1):
+            route = " -> ".join(names[v] for v in path["nodes"])
+            steps = " * ".join(
+                f"(d {names[b]}/d {names[a]} = {f:.4f})"
+                for a, b, f in zip(path["nodes"], path["nodes"][1:], path["factors"])
+            )
+            lines.append(f"  path {k}: {route}")
+            lines.append(f"    {steps or '1'} = {path['product']:.4f}")
+        n = len(entry["paths"])
+        if not entry["complete"]:
+            lines.append(f"  (only the first {n} paths are listed; pass max_paths to see more)")
+        lines.append(f"  sum over {n} path{'s' if n != 1 else ''}: {entry['total']:.4f}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+# ------------------------------------------------------------------ plots
+
+
+def _new_axes(ax, figsize=(6, 4)):
+    """(figure, axes, made_here): new axes of a sensible size, or the caller's."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax, True
+    return ax.figure, ax, False
+
+
+def _finish(fig, made_here: bool):
+    if made_here:
+        fig.tight_layout()
+        plt.close(fig)
+    return fig
+
+
+def _as_number(y: object) -> float:
+    if isinstance(y, Value):
+        return y.data
+    return float(y)
+
+
+def _check_function(f: object, what: str = "f") -> Callable:
+    if not callable(f):
+        raise TypeError(f"{what} must be a function of one number, such as lambda x: 3*x**2 - 4*x + 5, got {_describe(f)}")
+    return f
+
+
+def _check_range(xlim: object, what: str = "xlim") -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in xlim)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a pair of numbers (low, high), got {_describe(xlim)}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+        raise ValueError(f"{what} must be (low, high) with low < high, got {xlim!r}")
+    return lo, hi
+
+
+def _evaluate(f: Callable, xs: np.ndarray) -> np.ndarray:
+    return np.array([_as_number(f(float(x))) for x in xs], dtype=float)
+
+
+def _derivative(f: Callable, x: float) -> float:
+    """f'(x): exact by backprop when f works on Values, else a central difference."""
+    try:
+        v = Value(x)
+        out = f(v)
+        if isinstance(out, Value):
+            out.backward()
+            return v.grad
+    except Exception:
+        pass
+    h = 1e-6 * max(1.0, abs(x))
+    return (_as_number(f(x + h)) - _as_number(f(x - h))) / (2 * h)
+
+
+def plot_function(
+    f: Callable, xlim: tuple[float, float] = (-5, 5), *, ax=None, label: str | None = None
+):
+    """Plot y = f(x) over `xlim`. `f` takes a float and returns a number (or a Value)."""
+    f = _check_function(f)
+    lo, hi = _check_range(xlim)
+    xs = np.linspace(lo, hi, 201)
+    ys = _evaluate(f, xs)
+    fig, ax, made = _new_axes(ax)
+    ax.plot(xs, ys, color="C0", label=label or "f(x)")
+    ax.axhline(0, color="#999999", linewidth=0.8)
+    ax.axvline(0, color="#999999", linewidth=0.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.set_title(f"The function {label}" if label else "The function f(x)")
+    ax.legend(loc="best")
+    ax.grid(alpha=0.3)
+    return _finish(fig, made)
+
+
+def plot_slope(f: Callable, x: float, h: float, *, xlim=None, ax=None):
+    """f, the point (x, f(x)), the secant through x and x+h, and the tangent at x."""
+    f = _check_function(f)
+    for name, val in (("x", x), ("h", h)):
+        if isinstance(val, bool) or not isinstance(val, numbers.Real) or not math.isfinite(val):
+            raise TypeError(f"{name} must be a finite number, got {_describe(val)}")
+    if h == 0:
+        raise ValueError("h must not be 0: the secant needs two different points")
+    x, h = float(x), float(h)
+    if xlim is None:
+        span = max(3.0, 1.5 * abs(h))
+        xlim = (x - span, x + span)
+    lo, hi = _check_range(xlim)
+    xs = np.linspace(lo, hi, 201)
+    ys = _evaluate(f, xs)
+    fx, fxh = _as_number(f(x)), _as_number(f(x + h))
+    secant = (fxh - fx) / h
+    tangent = _derivative(f, x)
+    fig, ax, made = _new_axes(ax)
+    ax.plot(xs, ys, color="C0", label="f(x)")
+    ax.plot(xs, fx + secant * (xs - x), color="C1", linestyle="--",
+            label=f"secant through x and x+h: slope {secant:.4f}")
+    ax.plot(xs, fx + tangent * (xs - x), color="C2",
+            label=f"tangent at x: slope {tangent:.4f}")
+    ax.plot([x], [fx], "o", color="black", zorder=5)
+    ax.plot([x + h], [fxh], "o", color="C1", zorder=5)
+    margin = 0.1 * (ys.max() - ys.min() or 1.0)
+    ax.set_ylim(ys.min() - margin, ys.max() + margin)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.set_title(f"Secant vs tangent at x = {x:g}, h = {h:.3g}")
+    ax.legend(loc="best", fontsize=9)
+    ax.grid(alpha=0.3)
+    return _finish(fig, made)
+
+
+def plot_difference_errors(
+    f: Callable, df: Callable, x: float, *, ax=None, hs: Sequence[float] | None = None
+):
+    """|estimate - exact| against h on log-log axes, for four ways of estimating f'(x).
+
+    Forward differences (f(x+h) - f(x)) / h and central differences
+    (f(x+h) - f(x-h)) / 2h, each computed in float64 and in float32. For large h the
+    error is truncation (slope 1 for forward, 2 for central on the log-log plot); for
+    tiny h it is round-off, which grows like eps / h. `f` must work on numpy floats
+    (plain arithmetic does); `df` is the exact derivative.
+    """
+    f = _check_function(f)
+    df = _check_function(df, "df")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+        raise TypeError(f"x must be a finite number, got {_describe(x)}")
+    hs = np.logspace(-15, 0, 121) if hs is None else np.asarray(hs, dtype=float)
+    exact = float(_as_number(df(float(x))))
+    fig, ax, made = _new_axes(ax)
+    styles = [
+        ("float64", np.float64, "-"),
+        ("float32", np.float32, ":"),
+    ]
+    for tname, t, ls in styles:
+        xt = t(x)
+        fwd, ctr = [], []
+        for h in hs:
+            ht = t(h)
+            if xt + ht == xt:  # h too small to change x at this precision
+                fwd.append(np.nan)
+                ctr.append(np.nan)
+                continue
+            fx, fp, fm = t(f(xt)), t(f(xt + ht)), t(f(xt - ht))
+            fwd.append(abs(float((fp - fx) / ht) - exact))
+            ctr.append(abs(float((fp - fm) / (t(2) * ht)) - exact))
+        fwd = np.array(fwd)
+        ctr = np.array(ctr)
+        fwd[fwd == 0] = np.nan  # log axes cannot show an exact 0
+        ctr[ctr == 0] = np.nan
+        ax.loglog(hs, fwd, ls, color="C0", label=f"forward, {tname}")
+        ax.loglog(hs, ctr, ls, color="C3", label=f"central, {tname}")
+    ax.set_xlabel("step size h")
+    ax.set_ylabel("|estimate - exact derivative|")
+    ax.set_title(f"Finite-difference error at x = {x:g}: truncation (right) vs round-off (left)",
+                 fontsize=10)
+    ax.legend(loc="best", fontsize=9)
+    ax.grid(alpha=0.3, which="both")
+    return _finish(fig, made)
+
+
+_ACTIVATION_OPS = {
+    "tanh": lambda v: v.tanh(),
+    "relu": lambda v: v.relu(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "linear": lambda v: v * 1.0,
+}
+
+
+def plot_activations(
+    names: Sequence[str] = ("tanh", "relu", "sigmoid"), *, derivatives: bool = True,
+    xlim: tuple[float, float] = (-4, 4)
+):
+    """One panel per activation: the function and (dashed) its derivative.
+
+    Values are computed with the engine (derivatives by `backward()`), so the picture
+    shows exactly what the course's `Value` does.
+    """
+    if isinstance(names, str):
+        names = (names,)
+    names = tuple(names)
+    if not names:
+        raise ValueError("names must list at least one activation, e.g. ('tanh', 'relu')")
+    for n in names:
+        if n not in _ACTIVATION_OPS:
+            raise ValueError(f"unknown activation {n!r}; choose from {', '.join(_ACTIVATION_OPS)}")
+    lo, hi = _check_range(xlim)
+    xs = np.linspace(lo, hi, 201)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names) + 0.4, 3.4), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        ys, ds = [], []
+        for x in xs:
+            v = Value(float(x))
+            out = _ACTIVATION_OPS[name](v)
+            out.backward()
+            ys.append(out.data)
+            ds.append(v.grad)
+        ax.plot(xs, ys, color="C0", label=name)
+        if derivatives:
+            ax.plot(xs, ds, "--", color="C3", label="derivative")
+        ax.axhline(0, color="#999999", linewidth=0.8)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=9)
+    axes[0][0].set_ylabel("activation(x)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_loss_curve(losses: Sequence[float], *, ax=None, title: str | None = None, log: bool = False):
+    """The loss after each training step. `log=True` uses a logarithmic y axis."""
+    try:
+        ys = [float(_as_number(v)) for v in losses]
+    except (TypeError, ValueError):
+        raise TypeError(f"losses must be a list of numbers, got {_describe(losses)}") from None
+    fig, ax, made = _new_axes(ax)
+    if ys:
+        ax.plot(range(1, len(ys) + 1), ys, color="C0", marker="." if len(ys) < 60 else None,
+                label="loss")
+        ax.legend(loc="upper right")
+        if log and min(ys) > 0:
+            ax.set_yscale("log")
+    else:
+        ax.text(0.5, 0.5, "no training steps yet", ha="center", va="center",
+                transform=ax.transAxes, color="#666666")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title or "Training loss")
+    ax.grid(alpha=0.3)
+    return _finish(fig, made)
+
+
+def _model_scores(model, points: np.ndarray) -> np.ndarray:
+    """The model's output at each 2-D point (numpy fast path for the course's modules)."""
+    from .nn import MLP, Layer, Neuron
+
+    def neuron_np(n, inp):
+        w = np.array([p.data for p in n.w])
+        act = inp @ w + n.b.data
+        if n.activation == "tanh":
+            return np.tanh(act)
+        if n.activation == "relu":
+            return np.maximum(act, 0.0)
+        if n.activation == "sigmoid":
+            return 1.0 / (1.0 + np.exp(-act))
+        return act
+
+    def layer_np(layer, inp):
+        return np.stack([neuron_np(n, inp) for n in layer.neurons], axis=1)
+
+    if isinstance(model, Neuron):
+        return neuron_np(model, points)
+    if isinstance(model, (Layer, MLP)):
+        layers = [model] if isinstance(model, Layer) else model.layers
+        out = points
+        for layer in layers:
+            out = layer_np(layer, out)
+        if out.shape[1] != 1:
+            raise ValueError(f"the model must give one score per point, it gives {out.shape[1]}")
+        return out[:, 0]
+    if not callable(model):
+        raise TypeError(f"model must be a Neuron, Layer, MLP or a function of [x1, x2], got {_describe(model)}")
+    scores = []
+    for x1, x2 in points:
+        out = model([float(x1), float(x2)])
+        if isinstance(out, list):
+            if len(out) != 1:
+                raise ValueError(f"the model must give one score per point, it gives {len(out)}")
+            out = out[0]
+        scores.append(_as_number(out))
+    return np.array(scores)
+
+
+def plot_decision_boundary(model, X, y, *, ax=None, resolution: int = 60):
+    """Where a 2-input model says +1 and where -1, with the data points on top.
+
+    The model's score is computed on a `resolution` x `resolution` grid; the background
+    is coloured by its sign (score > 0: class 1) and the line score = 0 drawn. Labels `y`
+    may be 0/1 or -1/+1. Micrograd's moons demo, drawn the same way.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must be an (n, 2) array of points, got shape {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must hold one label per row of X ({X.shape[0]}), got shape {y.shape}")
+    resolution = _check_limit(resolution, "resolution")
+    pad = 0.5
+    x_lo, x_hi = X[:, 0].min() - pad, X[:, 0].max() + pad
+    y_lo, y_hi = X[:, 1].min() - pad, X[:, 1].max() + pad
+    gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    scores = _model_scores(model, points).reshape(gx.shape)
+    fig, ax, made = _new_axes(ax)
+    ax.contourf(gx, gy, (scores > 0).astype(float), levels=[-0.5, 0.5, 1.5],
+                colors=["#f4a582", "#92c5de"], alpha=0.8)
+    if scores.min() < 0 < scores.max():
+        ax.contour(gx, gy, scores, levels=[0.0], colors="#333333", linewidths=1.0)
+    positive = y > 0
+    negative_name = "-1" if (y < 0).any() else "0"
+    ax.scatter(X[~positive, 0], X[~positive, 1], c="#b2182b", edgecolors="black", s=28,
+               label=f"class {negative_name}")
+    ax.scatter(X[positive, 0], X[positive, 1], c="#2166ac", edgecolors="black", s=28,
+               label="class 1")
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title("Decision boundary (background: the model's prediction)")
+    ax.legend(loc="upper right", fontsize=9)
+    return _finish(fig, made)
+
+
+def figure_to_svg(fig) -> str:
+    """A figure as SVG text (stable ids, no date), for widgets and tests."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "backproplab", "svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def figure_to_png(fig, dpi: int = 80) -> bytes:
+    """A figure as PNG bytes, for image widgets."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
