@@ -1,0 +1,156 @@
+"""The exercises of notebook 01 accept the right answer and reject plausible wrong ones."""
+
+import pytest
+
+from backproplab.engine import Value
+from backproplab.exercises import nb01
+
+
+# ------------------------------------------------------------ central difference
+
+
+def central(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def test_central_difference_accepts_the_solution(capsys):
+    assert nb01.central_difference.check(central) is True
+    assert "correct" in capsys.readouterr().out
+
+
+def test_central_difference_accepts_an_equivalent_form():
+    assert nb01.central_difference.check(lambda f, x, h: (f(x + h) / h - f(x - h) / h) / 2)
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (lambda f, x, h: (f(x + h) - f(x)) / h, "forward difference"),
+        (lambda f, x, h: (f(x + h) - f(x - h)) / h, "twice too big"),
+        (lambda f, x, h: (f(x - h) - f(x + h)) / (2 * h), "sign is flipped"),
+        (lambda f, x, h: (f(x) - f(x - h)) / h, "expected"),  # backward difference
+        (lambda f, x, h: 14.0, "expected"),  # right for the parabola only
+    ],
+)
+def test_central_difference_rejects_wrong_formulas(wrong, says, capsys):
+    assert nb01.central_difference.check(wrong) is False
+    assert says in capsys.readouterr().out
+
+
+def test_central_difference_stub_and_non_functions_are_rejected_without_raising(capsys):
+    def stub(f, x, h):
+        ...
+
+    assert nb01.central_difference.check(stub) is False
+    assert "not answered yet" in capsys.readouterr().out.lower()
+    assert nb01.central_difference.check(3.0) is False
+    assert nb01.central_difference.check(lambda f, x, h: "14") is False
+    assert nb01.central_difference.check(lambda f, x: 0.0) is False  # raises TypeError inside
+
+
+def test_central_difference_placeholder(capsys):
+    assert nb01.central_difference.check(...) is False
+    assert "not answered yet" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ forward vs central
+
+
+def errors_of_the_cube():
+    f = lambda x: x**3  # noqa: E731
+    forward = (f(1.1) - f(1.0)) / 0.1
+    central_ = (f(1.1) - f(0.9)) / (2 * 0.1)
+    return abs(forward - 3), abs(central_ - 3)
+
+
+def test_forward_vs_central_accepts_the_solution_and_rounded_values():
+    assert nb01.forward_vs_central.check(errors_of_the_cube()) is True
+    assert nb01.forward_vs_central.check([0.31, 0.01]) is True
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        ((0.01, 0.31), "swapped"),
+        ((3.31, 3.01), "estimate itself"),
+        ((-0.31, -0.01), "never negative"),
+        ((0.3, 0.01), "forward error"),  # forgot the h**2 term
+        ((0.31, 0.0), "central error"),  # "central is exact", true only for quadratics
+        ((0.31,), "Expected 2 numbers"),
+    ],
+)
+def test_forward_vs_central_rejects_wrong_answers(wrong, says, capsys):
+    assert nb01.forward_vs_central.check(wrong) is False
+    assert says in capsys.readouterr().out
+
+
+def test_forward_vs_central_placeholder_and_junk(capsys):
+    assert nb01.forward_vs_central.check(...) is False
+    assert "not answered yet" in capsys.readouterr().out
+    assert nb01.forward_vs_central.check("central") is False
+    assert nb01.forward_vs_central.check((float("nan"), 0.01)) is False
+
+
+# ---------------------------------------------------------------- partial slopes
+
+
+def nudged_partials():
+    f = lambda a, b, c: a * b**2 + c * a  # noqa: E731
+    h = 1e-6
+    base = f(2, -3, 10)
+    return (
+        (f(2 + h, -3, 10) - base) / h,
+        (f(2, -3 + h, 10) - base) / h,
+        (f(2, -3, 10 + h) - base) / h,
+    )
+
+
+def test_partial_slopes_accepts_exact_and_nudged_answers():
+    assert nb01.partial_slopes.check((19, -12, 2)) is True
+    assert nb01.partial_slopes.check(nudged_partials()) is True
+    assert nb01.partial_slopes.check((Value(19.0), -12.0, 2.0)) is True
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        ((9, -12, 2), "appears twice"),  # forgot the c*a term
+        ((19, 12, 2), "sign is flipped"),
+        ((19, -12, 10), "df/dc"),  # c's value instead of its slope
+        ((-12, 19, 2), "df/da"),  # order mixed up
+    ],
+)
+def test_partial_slopes_rejects_wrong_answers(wrong, says, capsys):
+    assert nb01.partial_slopes.check(wrong) is False
+    assert says in capsys.readouterr().out
+
+
+def test_partial_slopes_placeholder(capsys):
+    assert nb01.partial_slopes.check(...) is False
+    assert "not answered yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", [nb01.central_difference, nb01.forward_vs_central, nb01.partial_slopes])
+def test_every_exercise_has_graded_hints_and_a_solution(exercise, capsys):
+    assert 2 <= len(exercise.hints) <= 3
+    for _ in exercise.hints:
+        exercise.hint()
+    exercise.solution()
+    out = capsys.readouterr().out
+    assert f"Hint {len(exercise.hints)} of {len(exercise.hints)}" in out
+    assert "Solution to" in out
+
+
+@pytest.mark.parametrize(
+    "exercise, name",
+    [
+        (nb01.central_difference, "central_difference"),
+        (nb01.forward_vs_central, "answer"),
+        (nb01.partial_slopes, "answer"),
+    ],
+)
+def test_the_printed_solution_code_passes_its_check(exercise, name):
+    code = exercise.solution_text.split("\n\n")[0]
+    namespace = {}
+    exec(code, namespace)
+    assert exercise.check(namespace[name]) is True
