@@ -1,0 +1,284 @@
+"""Exercises for notebook 07, Training on real-looking data.
+
+    from backproplab.exercises import nb07
+    nb07.hinge_values.check(answer)
+
+Four exercises: the hinge loss of a few score/label pairs by hand, the hinge data loss
+plus L2 regularisation as a function of Values (value and gradients checked), which
+points a model gets wrong, and the learning rate at step k of the decaying schedule.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from ..engine import Value
+from . import Exercise, Verdict, close
+
+__all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate"]
+
+
+def _is_number(x: object) -> bool:
+    return not isinstance(x, bool) and isinstance(x, numbers.Real) and math.isfinite(x)
+
+
+def _numbers(answer: object, n: int, what: str) -> list[float] | Verdict:
+    """`answer` as a list of n floats (Values count as their data), or a Verdict saying why not."""
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        return Verdict(False, f"expected a list of {n} numbers ({what}), got "
+                              f"{type(answer).__name__} {answer!r}")
+    items = [getattr(a, "data", a) for a in answer]
+    if len(items) != n:
+        return Verdict(False, f"expected {n} numbers ({what}), got {len(items)}")
+    for i, a in enumerate(items):
+        if not _is_number(a):
+            return Verdict(False, f"item {i} should be a number, got {type(a).__name__} {a!r}")
+    return [float(a) for a in items]
+
+
+def _all_close(got: list[float], expected: list[float], tol: float = 1e-6) -> bool:
+    return all(abs(g - e) <= tol * max(1.0, abs(e)) for g, e in zip(got, expected))
+
+
+# ------------------------------------------------------------ 1. hinge by hand
+
+# (label, score) pairs for exercise 1; the loss of each is max(0, 1 - label * score)
+HINGE_PAIRS = ((+1, 2.5), (+1, 0.25), (-1, 0.5), (-1, -1.0), (+1, -0.5))
+
+
+def _hinge(label: float, score: float) -> float:
+    return max(0.0, 1.0 - label * score)
+
+
+def _check_hinge_values(answer: object) -> Verdict:
+    got = _numbers(answer, len(HINGE_PAIRS), "one hinge loss per (label, score) pair")
+    if isinstance(got, Verdict):
+        return got
+    expected = [_hinge(y, s) for y, s in HINGE_PAIRS]
+    if _all_close(got, expected):
+        return Verdict(True, "Points 0 and 3 sit at or beyond the margin (label * score "
+                             ">= 1) and cost nothing; the others are pushed.")
+    if _all_close(got, [1.0 - y * s for y, s in HINGE_PAIRS]):
+        return Verdict(False, "some of your losses are negative. The hinge is "
+                              "max(0, 1 - y*s): it never goes below 0, so a point beyond "
+                              "the margin costs exactly 0.")
+    if _all_close(got, [max(0.0, 1.0 + y * s) for y, s in HINGE_PAIRS]):
+        return Verdict(False, "the sign is flipped: with your formula a confident right "
+                              "answer costs the most. The margin is label * score, and the "
+                              "loss is 1 minus it.")
+    if _all_close(got, [max(0.0, 1.0 - s) for _, s in HINGE_PAIRS]):
+        return Verdict(False, "the label is missing: for a label of -1 a negative score "
+                              "is the right answer. Multiply the score by the label first.")
+    wrong = [i for i, (g, e) in enumerate(zip(got, expected))
+             if abs(g - e) > 1e-6 * max(1.0, abs(e))]
+    y, s = HINGE_PAIRS[wrong[0]]
+    return Verdict(False, f"pair {wrong[0]} (label {y:+d}, score {s}) should not cost "
+                          f"{got[wrong[0]]!r}. Work out label * score first.")
+
+
+hinge_values = Exercise(
+    "The hinge loss by hand",
+    _check_hinge_values,
+    hints=[
+        "For each pair, first compute the margin label * score. Positive means the "
+        "point is on the right side; 1 or more means it is safely on the right side.",
+        "The loss is max(0, 1 - margin). A margin of 2.5 costs max(0, -1.5) = 0.",
+        "The margins are 2.5, 0.25, -0.5, 1.0, -0.5. Now apply max(0, 1 - margin) to each.",
+    ],
+    solution=(
+        "margins = [y * s for y, s in pairs]        # 2.5, 0.25, -0.5, 1.0, -0.5\n"
+        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n"
+        "Point 3 sits exactly on the margin (label * score = 1) and costs 0; point 1 is\n"
+        "classified correctly (positive margin) yet still costs 0.75: it is inside the margin."
+    ),
+)
+
+
+# ------------------------------------------- 2. hinge data loss + L2, as Values
+
+# the data the check uses: (scores, labels, params, alpha, upstream gradient).
+# No margin is exactly 1, where relu's kink would make the gradient ambiguous.
+LOSS_CASES = (
+    ([1.5, 0.3, -0.8, -2.0, 0.9], [1, -1, -1, 1, 1], [0.5, -1.2, 2.0], 0.01, 2.5),
+    ([0.2, -3.0, 0.7], [-1, -1, 1], [1.0, -0.25, 0.75, -2.0], 1e-4, -0.5),
+    ([4.0, -1.1], [1, -1], [3.0], 0.1, 3.0),
+)
+
+
+def _reference_loss(scores: list[float], labels: list[int], params: list[float],
+                    alpha: float) -> tuple[float, list[float], list[float]]:
+    """The loss and its gradients (upstream 1), worked out by hand with floats."""
+    n = len(scores)
+    data = sum(_hinge(y, s) for y, s in zip(labels, scores)) / n
+    total = data + alpha * sum(p * p for p in params)
+    d_scores = [(-y / n if y * s < 1 else 0.0) for y, s in zip(labels, scores)]
+    d_params = [2 * alpha * p for p in params]
+    return total, d_scores, d_params
+
+
+def _check_hinge_l2_loss(fn: object) -> Verdict:
+    if not callable(fn):
+        return Verdict(False, "expected a function total_loss(scores, labels, params, "
+                              f"alpha), got {type(fn).__name__} {fn!r}")
+    for scores, labels, params, alpha, upstream in LOSS_CASES:
+        s_values = [Value(s) for s in scores]
+        p_values = [Value(p) for p in params]
+        out = fn(s_values, list(labels), p_values, alpha)
+        if not isinstance(out, Value):
+            return Verdict(False, f"your function returned {type(out).__name__} {out!r}; "
+                                  "it must return a Value built from the scores and "
+                                  "params, so that backward() can reach them")
+        total, d_scores, d_params = _reference_loss(scores, list(labels), params, alpha)
+        case = f"with scores {scores}, labels {list(labels)}, params {params}, alpha {alpha}"
+        if abs(out.data - total) > 1e-9 * max(1.0, abs(total)):
+            reason = ""
+            data_only = total - alpha * sum(p * p for p in params)
+            if abs(out.data - data_only) <= 1e-9 * max(1.0, abs(data_only)):
+                reason = " That is the data loss alone: add alpha * sum(p*p) over params."
+            elif abs(out.data - (data_only * len(scores) + total - data_only)) <= 1e-9 * max(
+                    1.0, abs(total)):
+                reason = " That is the sum of the hinge losses: take their mean."
+            return Verdict(False, f"{case} the loss should be {total:.6g}, "
+                                  f"yours is {out.data:.6g}.{reason}")
+        out.backward(upstream)
+        got_s = [v.grad for v in s_values]
+        got_p = [v.grad for v in p_values]
+        want_s = [upstream * g for g in d_scores]
+        want_p = [upstream * g for g in d_params]
+        if not (_all_close(got_s, want_s, 1e-9) and _all_close(got_p, want_p, 1e-9)):
+            return Verdict(False, f"{case} the value is right, but after "
+                                  f"backward({upstream}) the gradients are "
+                                  f"scores {[round(g, 6) for g in got_s]}, params "
+                                  f"{[round(g, 6) for g in got_p]}; expected scores "
+                                  f"{[round(g, 6) for g in want_s]}, params "
+                                  f"{[round(g, 6) for g in want_p]}. Build the loss only "
+                                  "from Value operations (relu, *, +) on the inputs.")
+    return Verdict(True, "Value and gradients agree on every case, including an upstream "
+                         "gradient of 2.5 and one of -0.5.")
+
+
+hinge_l2_loss = Exercise(
+    "Hinge loss plus L2 regularisation",
+    _check_hinge_l2_loss,
+    hints=[
+        "Two parts: the mean over the points of relu(1 - label * score), plus alpha "
+        "times the sum of every parameter squared. Both parts must be Values.",
+        "A Value has no max(); (1 - y * s).relu() is max(0, 1 - y*s) as a Value. "
+        "Python's sum() works on Values, and dividing a Value by a number works too.",
+        "data_loss = sum((1 - y * s).relu() for s, y in zip(scores, labels)) / len(scores)\n"
+        "Now add the regularisation term and return the total.",
+    ],
+    solution=(
+        "def total_loss(scores, labels, params, alpha):\n"
+        "    data_loss = sum((1 - y * s).relu() for s, y in zip(scores, labels)) / len(scores)\n"
+        "    reg_loss = alpha * sum(p * p for p in params)\n"
+        "    return data_loss + reg_loss\n"
+        "d(total)/d(score_i) is -label_i / n for a point inside the margin and 0 otherwise;\n"
+        "d(total)/d(p) = 2 * alpha * p. backward(g) multiplies every gradient by g."
+    ),
+)
+
+
+# ----------------------------------------------------- 3. which points are wrong
+
+# scores a model gives six points, and their labels (+1 or -1)
+SCORES = (2.3, -0.4, 0.6, -1.8, 0.2, -0.1)
+LABELS = (1, 1, -1, -1, 1, -1)
+
+
+def _check_misclassified(answer: object) -> Verdict:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        return Verdict(False, "expected a list of point indices such as [0, 5], got "
+                              f"{type(answer).__name__} {answer!r}")
+    items = list(answer)
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral) or not (
+                0 <= a < len(SCORES)):
+            return Verdict(False, f"{a!r} is not an index of a point: use whole numbers "
+                                  f"0 to {len(SCORES) - 1} (Python counts from 0)")
+    if len(set(items)) != len(items):
+        return Verdict(False, f"{items} lists a point twice")
+    expected = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if y * s <= 0}
+    chosen = set(items)
+    if chosen == expected:
+        accuracy = 1 - len(expected) / len(SCORES)
+        return Verdict(True, f"Accuracy {len(SCORES) - len(expected)}/{len(SCORES)} = "
+                             f"{accuracy:.0%}. Points 4 and 5 are right but inside the "
+                             "margin: they still add to the hinge loss.")
+    if chosen == {i + 1 for i in expected}:
+        return Verdict(False, "those are the right points counted from 1; Python "
+                              "indices start at 0.")
+    extra = sorted(chosen - expected)
+    if extra:
+        i = extra[0]
+        return Verdict(False, f"point {i} has score {SCORES[i]} and label "
+                              f"{LABELS[i]:+d}: the signs agree, so it is classified "
+                              "correctly (even if it still has some hinge loss).")
+    i = sorted(expected - chosen)[0]
+    return Verdict(False, f"you missed a point: one of them has a score whose sign "
+                          f"disagrees with its label (look at point {i}).")
+
+
+misclassified = Exercise(
+    "Which points are misclassified?",
+    _check_misclassified,
+    hints=[
+        "The model predicts the class by the sign of the score. A point is wrong when "
+        "that sign differs from its label.",
+        "Compute label * score for each point: negative means misclassified. (Positive "
+        "but below 1 means right, yet still inside the margin.)",
+        "label * score is 2.3, -0.4, -0.6, 1.8, 0.2, 0.1. Which are negative?",
+    ],
+    solution=(
+        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n"
+        "Accuracy is 4/6. Points 4 and 5 are classified correctly, but their margins\n"
+        "(0.2 and 0.1) are below 1, so the hinge loss still pushes them outwards."
+    ),
+)
+
+
+# ------------------------------------------------ 4. the learning-rate schedule
+
+# (k, steps, lr0) the check tries; 100 steps from 1.0 is micrograd's demo
+SCHEDULE_CASES = ((0, 100, 1.0), (50, 100, 1.0), (99, 100, 1.0), (100, 200, 0.5),
+                  (10, 20, 2.0), (3, 7, 0.3))
+
+
+def _schedule(k: int, steps: int, lr0: float) -> float:
+    return lr0 * (1.0 - 0.9 * k / steps)
+
+
+def _check_learning_rate(fn: object) -> Verdict:
+    if not callable(fn):
+        return Verdict(False, "expected a function learning_rate(k, steps, lr0), got "
+                              f"{type(fn).__name__} {fn!r}")
+    for k, steps, lr0 in SCHEDULE_CASES:
+        got = fn(k, steps, lr0)
+        want = _schedule(k, steps, lr0)
+        verdict = close(got, want, 1e-9)
+        if not verdict.correct:
+            return Verdict(False, f"learning_rate({k}, {steps}, {lr0}) should be "
+                                  f"{want:.6g}: {verdict.message}")
+    return Verdict(True, "At the last step of 100 the rate is 0.109: about a tenth of "
+                         "where it started.")
+
+
+learning_rate = Exercise(
+    "The learning rate at step k",
+    _check_learning_rate,
+    hints=[
+        "The schedule starts at lr0 at step 0 and shrinks in a straight line. How far "
+        "through the run is step k, as a fraction?",
+        "k / steps is the fraction of the run done. The rate loses 90% of lr0 over the "
+        "whole run: lr0 * (1 - 0.9 * fraction).",
+        "return lr0 * (1 - 0.9 * k / steps); check: step 50 of 100 from 1.0 gives 0.55.",
+    ],
+    solution=(
+        "def learning_rate(k, steps, lr0):\n"
+        "    return lr0 * (1.0 - 0.9 * k / steps)\n"
+        "With steps=100 and lr0=1.0 this is micrograd's 1.0 - 0.9*k/100: 1.0 at step 0,\n"
+        "0.55 at step 50, 0.109 at step 99."
+    ),
+)
+
