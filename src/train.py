@@ -1,0 +1,251 @@
+"""Training a model on a small data set, one gradient-descent step at a time.
+
+`Trainer` runs the recipe from micrograd's moons demo: for each step, compute the loss
+over the whole data set, reset the gradients, `backward()`, then move every parameter a
+little against its gradient. The training dashboard drives it one `step()` at a time.
+
+- `loss="hinge"` (micrograd's demo): the mean of relu(1 - y * score) over the samples,
+  plus `alpha` times the sum of the squared parameters (L2 regularisation). Labels may
+  be given as 0/1 (mapped to -1/+1) or as -1/+1.
+- `loss="mse"` (the lecture's 4-sample example): the sum of (prediction - y)**2, with
+  `y` used as given.
+
+Accuracy is the fraction of samples where the sign of the model's output agrees with
+the label's sign (for hinge labels after mapping 0 to -1).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .engine import Value
+
+__all__ = ["Trainer", "LOSSES", "SCHEDULES"]
+
+LOSSES = ("hinge", "mse")
+SCHEDULES = ("constant", "linear_decay")
+
+
+def _describe(x: object) -> str:
+    text = repr(x)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+def _positive_number(x: object, what: str, allow_zero: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a number, got {_describe(x)}")
+    value = float(x)
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{what} must be a finite number {bound}, got {x!r}")
+    return value
+
+
+class Trainer:
+    """Gradient descent on `model` over the data set (`X`, `y`), one step per `step()`.
+
+    `model` is a Neuron, Layer or MLP with one output (anything callable on a list of
+    numbers that returns a Value and has `parameters()`). `X` is an (n, nin) array,
+    `y` an (n,) array. `learning_rate` is the starting step size; with
+    `schedule="linear_decay"` step k uses learning_rate * (1 - 0.9 * k / steps), as in
+    micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for mse
+    (so the mse loss is exactly the lecture's sum of squared errors). `steps` is the
+    length of a training run: `done` turns True after that many steps.
+
+    Attributes: `losses`, `accuracies` and `learning_rates` (one entry per step taken),
+    `steps_taken`, `done`, `labels` (the targets actually used, as floats).
+    """
+
+    def __init__(
+        self,
+        model,
+        X,
+        y,
+        *,
+        loss: str = "hinge",
+        learning_rate: float = 1.0,
+        schedule: str = "constant",
+        alpha: float | None = None,
+        steps: int = 100,
+    ) -> None:
+        if not callable(model) or not callable(getattr(model, "parameters", None)):
+            raise TypeError(
+                f"model must be a Neuron, Layer or MLP (callable, with parameters()), "
+                f"got {_describe(model)}"
+            )
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}")
+        if schedule not in SCHEDULES:
+            raise ValueError(
+                f"schedule must be one of {', '.join(map(repr, SCHEDULES))}, got {schedule!r}"
+            )
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise TypeError(f"steps must be a whole number, got {_describe(steps)}")
+        if steps < 1:
+            raise ValueError(f"steps must be at least 1, got {steps}")
+        self.loss = loss
+        self.schedule = schedule
+        self.steps = int(steps)
+        self.learning_rate = learning_rate  # checked by the property below
+        if alpha is None:
+            alpha = 1e-4 if loss == "hinge" else 0.0
+        self.alpha = _positive_number(alpha, "alpha", allow_zero=True)
+
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"X must be an (n, nin) array of numbers, got {_describe(X)}") from None
+        if X.ndim != 2 or X.shape[0] == 0:
+            raise ValueError(f"X must be a non-empty (n, nin) array, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X contains nan or infinite values")
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"y must be an (n,) array of numbers, got {_describe(y)}") from None
+        if y.shape != (X.shape[0],):
+            raise ValueError(
+                f"y must have one entry per row of X, i.e. shape ({X.shape[0]},); got shape {y.shape}"
+            )
+        if not np.isfinite(y).all():
+            raise ValueError("y contains nan or infinite values")
+        if loss == "hinge":
+            found = set(np.unique(y).tolist())
+            if found <= {0.0, 1.0}:
+                y = y * 2 - 1
+            elif not found <= {-1.0, 1.0}:
+                raise ValueError(
+                    "hinge loss needs class labels 0/1 or -1/+1, got labels "
+                    f"{sorted(found)[:6]}"
+                )
+        self.X = X
+        self.labels = y
+        self.model = model
+        self._rows = [list(map(float, row)) for row in X]
+        self._targets = [float(t) for t in y]
+
+        params = model.parameters()
+        if not params:
+            raise ValueError("the model has no parameters to train")
+        self._initial = [p.data for p in params]
+        try:
+            first = model(self._rows[0])
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"the model cannot read a row of X (X has {X.shape[1]} columns): {err}"
+            ) from err
+        if not isinstance(first, Value):
+            raise ValueError(
+                "the model must give one output Value per sample (make its last layer "
+                f"a single neuron), it gave {_describe(first)}"
+            )
+        self.losses: list[float] = []
+        self.accuracies: list[float] = []
+        self.learning_rates: list[float] = []
+        self.steps_taken = 0
+
+    # ------------------------------------------------------------ settings
+
+    @property
+    def learning_rate(self) -> float:
+        """The base learning rate (the schedule scales it step by step)."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = _positive_number(value, "learning_rate")
+
+    @property
+    def done(self) -> bool:
+        """True once `steps` steps have been taken."""
+        return self.steps_taken >= self.steps
+
+    def current_learning_rate(self) -> float:
+        """The step size the next `step()` will use."""
+        if self.schedule == "linear_decay":
+            k = min(self.steps_taken, self.steps)
+            return self._learning_rate * (1.0 - 0.9 * k / self.steps)
+        return self._learning_rate
+
+    # ------------------------------------------------------------ the recipe
+
+    def compute_loss(self) -> tuple[Value, float]:
+        """(the loss as a Value, the accuracy) over the whole data set, at current weights."""
+        scores = [self.model(row) for row in self._rows]
+        if self.loss == "hinge":
+            margins = [(1 + -t * s).relu() for t, s in zip(self._targets, scores)]
+            data_loss = sum(margins) * (1.0 / len(margins))
+        else:
+            data_loss = sum((s - t) ** 2 for t, s in zip(self._targets, scores))
+        total = data_loss
+        if self.alpha > 0:
+            total = data_loss + self.alpha * sum(p * p for p in self.model.parameters())
+        correct = sum((t > 0) == (s.data > 0) for t, s in zip(self._targets, scores))
+        return total, correct / len(scores)
+
+    def step(self) -> dict:
+        """One step of gradient descent over the whole data set.
+
+        Returns dict(step, loss, accuracy, learning_rate): `step` counts from 1, `loss`
+        and `accuracy` are measured before this step's update (as micrograd prints
+        them), `learning_rate` is the step size used.
+        """
+        if self.done:
+            raise RuntimeError(
+                f"training has already run its {self.steps} steps; call reset() to start "
+                "again or raise trainer.steps to continue"
+            )
+        lr = self.current_learning_rate()
+        total, accuracy = self.compute_loss()
+        self.model.zero_grad()
+        total.backward()
+        for p in self.model.parameters():
+            p.data -= lr * p.grad
+        self.steps_taken += 1
+        self.losses.append(total.data)
+        self.accuracies.append(accuracy)
+        self.learning_rates.append(lr)
+        return {
+            "step": self.steps_taken,
+            "loss": total.data,
+            "accuracy": accuracy,
+            "learning_rate": lr,
+        }
+
+    def run(self, n: int | None = None) -> dict | None:
+        """Take `n` more steps (by default all that remain); return the last step's record."""
+        remaining = self.steps - self.steps_taken
+        n = remaining if n is None else n
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+            raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+        record = None
+        for _ in range(min(n, remaining)):
+            record = self.step()
+        return record
+
+    def reset(self) -> None:
+        """Put the parameters back to their values when the trainer was made; forget history."""
+        for p, value in zip(self.model.parameters(), self._initial):
+            p.data = value
+            p.grad = 0.0
+        self.losses = []
+        self.accuracies = []
+        self.learning_rates = []
+        self.steps_taken = 0
+
+    def predict(self, X) -> np.ndarray:
+        """The model's output for each row of `X`."""
+        X = np.asarray(X, dtype=float)
+        return np.array([self.model(list(map(float, row))).data for row in X])
+
+    def __repr__(self) -> str:
+        last = f", loss {self.losses[-1]:.4f}" if self.losses else ""
+        return (
+            f"Trainer({self.loss} loss, {self.X.shape[0]} samples, "
+            f"step {self.steps_taken} of {self.steps}{last})"
+        )
