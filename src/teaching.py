@@ -1,0 +1,92 @@
+"""Teaching versions of parts of the engine, for notebooks that rebuild them to explain them.
+
+Nothing here replaces or patches the engine. `teaching_backward` walks a real graph of
+`Value`s with its own loop, so a notebook can run the two classic mistakes on purpose:
+visiting the nodes in the wrong order, and overwriting gradients (`=`) instead of
+adding to them (`+=`). The real `Value.backward()` does neither.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .engine import Value, topological_order
+
+__all__ = ["local_derivatives", "teaching_backward", "ORDERS"]
+
+# the two orders `teaching_backward` can walk a graph in
+ORDERS = ("output first", "inputs first")
+
+
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d(node)/d(input) for each entry of `node._prev`, in operand order.
+
+    Unlike the engine's `local_gradients`, an input used twice (`a + a`) appears twice,
+    once per use, because each use is one edge of the graph. The formulas are the
+    table of local derivatives, written out op by op.
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"expected a Value, got {type(node).__name__} {node!r}")
+    op, inputs, out = node._op, node._prev, node.data
+    if op == "":
+        return ()
+    if op == "+":
+        return (1.0, 1.0)  # d(x + y)/dx = 1, d(x + y)/dy = 1
+    if op == "*":
+        x, y = inputs
+        return (y.data, x.data)  # d(x * y)/dx = y, d(x * y)/dy = x
+    if op.startswith("**") and len(inputs) == 1:
+        n = float(op[2:])
+        return (n * inputs[0].data ** (n - 1),)  # d(x ** n)/dx = n * x ** (n - 1)
+    if op == "exp":
+        return (out,)  # d(e ** x)/dx = e ** x
+    if op == "log":
+        return (1.0 / inputs[0].data,)  # d(log x)/dx = 1 / x
+    if op == "tanh":
+        return (1.0 - out * out,)  # d(tanh x)/dx = 1 - tanh(x) ** 2
+    if op == "relu":
+        return (1.0 if out > 0 else 0.0,)  # 1 where x > 0, else 0
+    if op == "sigmoid":
+        return (out * (1.0 - out),)  # d(sigmoid x)/dx = sigmoid(x) * (1 - sigmoid(x))
+    if op == "**":
+        x, n = inputs
+        # d(x ** n)/dx = n * x ** (n - 1); d(x ** n)/dn = x ** n * log(x)
+        return (n.data * x.data ** (n.data - 1), out * math.log(x.data))
+    raise ValueError(
+        f"no local derivative written out for the op {op!r}; this teaching version "
+        "knows +, *, **n, **, exp, log, tanh, relu and sigmoid"
+    )
+
+
+def teaching_backward(
+    root: Value, *, order: str = "output first", accumulate: bool = True
+) -> None:
+    """A teaching version of `root.backward()` that can be told to make a mistake.
+
+    Every gradient in the graph is first reset to 0 and the root's set to 1. Then each
+    node, in the chosen order, hands each input its share: local derivative times the
+    node's own gradient.
+
+    order="output first" walks the reverse of the topological order (what `backward()`
+    does); "inputs first" walks it forwards, so a node passes its gradient on before it
+    has received it. accumulate=True adds each share (`+=`); False overwrites (`=`), so
+    an input used twice keeps only its last share.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+    if not isinstance(accumulate, bool):
+        raise TypeError(f"accumulate must be True or False, got {accumulate!r}")
+    nodes = topological_order(root)  # inputs first, root last
+    for node in nodes:
+        node.grad = 0.0
+    root.grad = 1.0
+    walk = reversed(nodes) if order == "output first" else nodes
+    for node in walk:
+        for child, local in zip(node._prev, local_derivatives(node)):
+            share = local * node.grad
+            if accumulate:
+                child.grad += share
+            else:
+                child.grad = share
