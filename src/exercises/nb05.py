@@ -15,6 +15,12 @@ from . import Exercise, Verdict, close
 
 __all__ = ["neuron_by_hand", "sigmoid_derivative", "tanh_from_exp"]
 
+# what a function answer whose body is still `...` gets (it returns None)
+_NOT_ANSWERED = (
+    "Not answered yet: your function returned None. Replace its body `...` with your "
+    "code (and a `return`)."
+)
+
 # ------------------------------------------------------------------ neuron_by_hand
 
 # the exercise's neuron: o = tanh(w1*x1 + w2*x2 + b), and the loss is L = 3 * o
@@ -107,6 +113,8 @@ def _check_sigmoid_derivative(f: Callable[[float], float]) -> Verdict:
         return Verdict(False, f"expected a function of x, got {type(f).__name__} {f!r}")
     for x in _SIGMOID_POINTS:
         got = f(x)
+        if got is None:
+            return Verdict(False, _NOT_ANSWERED)
         verdict = close(got, _sigmoid_slope(x), tolerance=1e-6)
         if not verdict.correct:
             return Verdict(
@@ -145,6 +153,8 @@ def _check_tanh_from_exp(f: Callable[[Value], Value]) -> Verdict:
     for x in _TANH_POINTS:
         n = Value(x, label="n")
         out = f(n)
+        if out is None:
+            return Verdict(False, _NOT_ANSWERED)
         if not isinstance(out, Value):
             return Verdict(
                 False,

@@ -16,6 +16,12 @@ from . import Exercise, Verdict, close
 
 __all__ = ["count_parameters", "output_bias_gradient", "training_step"]
 
+# what a function answer whose body is still `...` gets (it returns None)
+_NOT_ANSWERED = (
+    "Not answered yet: your function returned None. Replace its body `...` with your "
+    "code (and a `return`)."
+)
+
 # ---------------------------------------------------------------- count_parameters
 
 # the networks the check asks about: the notebook's, notebook 07's, and odd shapes
@@ -27,6 +33,8 @@ def _check_count_parameters(f: Callable[[int, list[int]], int]) -> Verdict:
         return Verdict(False, f"expected a function of (nin, nouts), got {type(f).__name__} {f!r}")
     for nin, nouts in _SHAPES:
         got = f(nin, list(nouts))
+        if got is None:
+            return Verdict(False, _NOT_ANSWERED)
         expected = len(MLP(nin, list(nouts)).parameters())
         if isinstance(got, bool) or not isinstance(got, int):
             return Verdict(
@@ -150,6 +158,8 @@ def _check_training_step(step: Callable[..., object]) -> Verdict:
         expected_loss = _reference_step(reference, _STEP_XS, _STEP_YS, _STEP_LR)
         got = step(model, [list(x) for x in _STEP_XS], list(_STEP_YS), _STEP_LR)
         if got is None:
+            if k == 1 and [p.data for p in model.parameters()] == before:
+                return Verdict(False, _NOT_ANSWERED)
             return Verdict(False, "your function returned nothing; return the loss.")
         loss = close(got, expected_loss, tolerance=1e-9)
         if not loss.correct:
