@@ -6,50 +6,101 @@ from backproplab.engine import Value
 from backproplab.exercises import nb01
 
 
-# ------------------------------------------------------------ central difference
+# ------------------------------------------------- gradient by central differences
 
 
-def central(f, x, h):
-    return (f(x + h) - f(x - h)) / (2 * h)
+def numerical_gradient(f, inputs, h):
+    grads = []
+    for i in range(len(inputs)):
+        up = list(inputs)
+        down = list(inputs)
+        up[i] += h
+        down[i] -= h
+        grads.append((f(*up) - f(*down)) / (2 * h))
+    return grads
 
 
-def test_central_difference_accepts_the_solution(capsys):
-    assert nb01.central_difference.check(central) is True
+def in_place_and_undone(f, inputs, h):
+    grads = []
+    for i in range(len(inputs)):
+        inputs[i] += h
+        up = f(*inputs)
+        inputs[i] -= 2 * h
+        down = f(*inputs)
+        inputs[i] += h
+        grads.append((up - down) / (2 * h))
+    return grads
+
+
+def forward(f, inputs, h):
+    base = f(*inputs)
+    grads = []
+    for i in range(len(inputs)):
+        up = list(inputs)
+        up[i] += h
+        grads.append((f(*up) - base) / h)
+    return grads
+
+
+def one_copy_never_undone(f, inputs, h):
+    xs = list(inputs)
+    grads = []
+    for i in range(len(xs)):
+        xs[i] += h
+        up = f(*xs)
+        xs[i] -= 2 * h
+        down = f(*xs)
+        grads.append((up - down) / (2 * h))
+    return grads
+
+
+def mutates_the_callers_list(f, inputs, h):
+    grads = []
+    for i in range(len(inputs)):
+        inputs[i] += h
+        up = f(*inputs)
+        inputs[i] -= 2 * h
+        grads.append((up - f(*inputs)) / (2 * h))
+    return grads
+
+
+def test_numerical_gradient_accepts_the_solution_and_an_in_place_variant(capsys):
+    assert nb01.numerical_gradient.check(numerical_gradient) is True
     assert "correct" in capsys.readouterr().out
-
-
-def test_central_difference_accepts_an_equivalent_form():
-    assert nb01.central_difference.check(lambda f, x, h: (f(x + h) / h - f(x - h) / h) / 2)
+    assert nb01.numerical_gradient.check(in_place_and_undone) is True
+    assert nb01.numerical_gradient.check(lambda f, xs, h: tuple(numerical_gradient(f, xs, h)))
 
 
 @pytest.mark.parametrize(
     "wrong, says",
     [
-        (lambda f, x, h: (f(x + h) - f(x)) / h, "forward difference"),
-        (lambda f, x, h: (f(x + h) - f(x - h)) / h, "twice too big"),
-        (lambda f, x, h: (f(x - h) - f(x + h)) / (2 * h), "sign is flipped"),
-        (lambda f, x, h: (f(x) - f(x - h)) / h, "expected"),  # backward difference
-        (lambda f, x, h: 14.0, "expected"),  # right for the parabola only
+        (forward, "forward difference"),
+        (lambda f, xs, h: [g * 2 for g in numerical_gradient(f, xs, h)], "twice too big"),
+        (lambda f, xs, h: [-g for g in numerical_gradient(f, xs, h)], "signs are flipped"),
+        (one_copy_never_undone, "fresh copy"),
+        (mutates_the_callers_list, "changed the list"),
+        (lambda f, xs, h: numerical_gradient(f, xs, h)[:1], "one per input"),
+        (lambda f, xs, h: [-3.0, 2.0, 1.0], "x**3"),  # right for d = a*b + c only
     ],
 )
-def test_central_difference_rejects_wrong_formulas(wrong, says, capsys):
-    assert nb01.central_difference.check(wrong) is False
+def test_numerical_gradient_rejects_wrong_functions(wrong, says, capsys):
+    assert nb01.numerical_gradient.check(wrong) is False
     assert says in capsys.readouterr().out
 
 
-def test_central_difference_stub_and_non_functions_are_rejected_without_raising(capsys):
-    def stub(f, x, h):
+def test_numerical_gradient_stub_and_non_functions_are_rejected_without_raising(capsys):
+    def stub(f, inputs, h):
         ...
 
-    assert nb01.central_difference.check(stub) is False
+    assert nb01.numerical_gradient.check(stub) is False
     assert "not answered yet" in capsys.readouterr().out.lower()
-    assert nb01.central_difference.check(3.0) is False
-    assert nb01.central_difference.check(lambda f, x, h: "14") is False
-    assert nb01.central_difference.check(lambda f, x: 0.0) is False  # raises TypeError inside
+    assert nb01.numerical_gradient.check(3.0) is False
+    assert nb01.numerical_gradient.check(lambda f, xs, h: "slopes") is False
+    assert nb01.numerical_gradient.check(lambda f, xs: [0.0]) is False  # raises inside
 
 
-def test_central_difference_placeholder(capsys):
-    assert nb01.central_difference.check(...) is False
+def test_numerical_gradient_placeholder(capsys):
+    assert nb01.numerical_gradient.check(...) is False
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -130,7 +181,7 @@ def test_partial_slopes_placeholder(capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("exercise", [nb01.central_difference, nb01.forward_vs_central, nb01.partial_slopes])
+@pytest.mark.parametrize("exercise", [nb01.numerical_gradient, nb01.forward_vs_central, nb01.partial_slopes])
 def test_every_exercise_has_graded_hints_and_a_solution(exercise, capsys):
     assert 2 <= len(exercise.hints) <= 3
     for _ in exercise.hints:
@@ -144,7 +195,7 @@ def test_every_exercise_has_graded_hints_and_a_solution(exercise, capsys):
 @pytest.mark.parametrize(
     "exercise, name",
     [
-        (nb01.central_difference, "central_difference"),
+        (nb01.numerical_gradient, "numerical_gradient"),
         (nb01.forward_vs_central, "answer"),
         (nb01.partial_slopes, "answer"),
     ],

@@ -1,7 +1,7 @@
 """Exercises for notebook 01, Derivatives as slopes.
 
     from backproplab.exercises import nb01
-    nb01.central_difference.check(central_difference)
+    nb01.numerical_gradient.check(numerical_gradient)
     nb01.forward_vs_central.check(answer)
     nb01.partial_slopes.check(answer)
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from . import Exercise, Verdict, close
 
-__all__ = ["central_difference", "forward_vs_central", "partial_slopes"]
+__all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
 
 
 def _numbers(answer: object, count: int, names: str) -> list[float] | Verdict:
@@ -38,89 +38,128 @@ def _numbers(answer: object, count: int, names: str) -> list[float] | Verdict:
     return values
 
 
-# ------------------------------------------------------- 1. the central difference
-
-
-def _parabola(x: float) -> float:
-    return 3 * x**2 - 4 * x + 5
+# ----------------------------------------- 1. a gradient by central differences
 
 
 def _cube(x: float) -> float:
     return x**3
 
 
-_CENTRAL_CASES: list[tuple[Callable[[float], float], float, float, str]] = [
-    (_parabola, 3.0, 0.5, "f(x) = 3x**2 - 4x + 5"),
-    (_cube, 1.0, 0.1, "x**3"),
-    (math.sin, 0.5, 0.2, "math.sin"),
-    (math.exp, -1.0, 0.25, "math.exp"),
+# (f, inputs, h, description): one, two and three inputs, with and without curvature
+_GRADIENT_CASES: list[tuple[Callable[..., float], tuple[float, ...], float, str]] = [
+    (lambda a, b, c: a * b + c, (2.0, -3.0, 10.0), 1e-3, "d = a*b + c at (2, -3, 10)"),
+    (_cube, (1.0,), 0.1, "x**3 at x = 1"),
+    (lambda a, b: math.sin(a) * b**2, (0.5, -1.5), 0.05, "sin(a) * b**2 at (0.5, -1.5)"),
+    (lambda x, y, z: x * y * z + math.exp(y), (1.5, -0.5, 2.0), 0.25,
+     "x*y*z + exp(y) at (1.5, -0.5, 2)"),
 ]
 
 
-def _check_central_difference(answer: object) -> Verdict:
+def _central_gradient(f: Callable[..., float], xs: tuple[float, ...], h: float) -> list[float]:
+    grads = []
+    for i in range(len(xs)):
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        grads.append((f(*up) - f(*down)) / (2 * h))
+    return grads
+
+
+def _diagnose_gradient(
+    got: list[float], f: Callable[..., float], xs: tuple[float, ...], h: float
+) -> str:
+    """A sentence naming the likely mistake, or "" if none of the usual ones fits."""
+    n = len(xs)
+    forward = [(f(*[x + h * (j == i) for j, x in enumerate(xs)]) - f(*xs)) / h for i in range(n)]
+    if all(math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, forward)):
+        return ("That is the forward difference (f(x+h) - f(x)) / h; "
+                "the central difference steps to both sides, x - h and x + h.")
+    expected = _central_gradient(f, xs, h)
+    if all(math.isclose(g, 2 * e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, expected)):
+        return "Each slope is twice too big: x - h and x + h are 2h apart, so divide by 2 * h."
+    if all(math.isclose(g, -e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, expected)):
+        return "The signs are flipped: subtract f(... x - h ...) from f(... x + h ...)."
+    if n > 1 and math.isclose(got[0], expected[0], rel_tol=1e-9, abs_tol=1e-12):
+        return ("The first slope is right and a later one is not: is each nudge undone "
+                "before the next input is nudged? Start every nudge from a fresh copy of the inputs.")
+    return ""
+
+
+def _check_numerical_gradient(answer: object) -> Verdict:
     if not callable(answer):
         return Verdict(
             False,
-            f"Expected a function central_difference(f, x, h), got {type(answer).__name__}.",
+            f"Expected a function numerical_gradient(f, inputs, h), got {type(answer).__name__}.",
         )
-    for f, x, h, name in _CENTRAL_CASES:
-        expected = (f(x + h) - f(x - h)) / (2 * h)
-        got = answer(f, x, h)
-        if got is None:
+    for f, xs, h, name in _GRADIENT_CASES:
+        given = list(xs)
+        raw = answer(f, given, h)
+        if raw is None:
             return Verdict(
                 False,
                 "Not answered yet: the function returned None. Replace its body `...` "
                 "with your code, and remember the `return`.",
             )
-        data = getattr(got, "data", got)  # a Value counts as its number
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            return Verdict(
-                False, f"It should return a number, but returned {type(got).__name__} {got!r}."
-            )
-        got = float(data)
-        if close(got, expected, 1e-9).correct:
-            continue
-        where = (
-            f"For {name} at x = {x:g} with h = {h:g} it returned {got:.6g}, "
-            f"expected {expected:.6g}"
+        moved = len(given) != len(xs) or not all(
+            math.isclose(g, x, rel_tol=1e-12, abs_tol=1e-12) for g, x in zip(given, xs)
         )
-        forward = (f(x + h) - f(x)) / h
-        if math.isclose(got, forward, rel_tol=1e-9):
+        if moved:  # (an in-place nudge that is undone again is fine)
             return Verdict(
                 False,
-                f"{where}. That is the forward difference (f(x+h) - f(x)) / h; "
-                "the central difference steps to both sides, x - h and x + h.",
+                f"For {name} your function changed the list of inputs it was given "
+                f"(to {given}); nudge a copy instead, list(inputs).",
             )
-        if math.isclose(got, 2 * expected, rel_tol=1e-9):
+        if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != len(xs):
             return Verdict(
                 False,
-                f"{where}, twice too big. x - h and x + h are 2h apart, so divide by 2 * h.",
+                f"For {name} it should return a list of {len(xs)} slope(s), one per input, "
+                f"got {raw!r}.",
             )
-        if math.isclose(got, -expected, rel_tol=1e-9):
-            return Verdict(False, f"{where}: the sign is flipped. Subtract f(x - h) from f(x + h).")
-        return Verdict(False, f"{where}.")
+        got = []
+        for item in raw:
+            data = getattr(item, "data", item)  # a Value counts as its number
+            if isinstance(data, bool) or not isinstance(data, numbers.Real):
+                return Verdict(False, f"For {name} it returned {raw!r}: expected numbers.")
+            got.append(float(data))
+        expected = _central_gradient(f, xs, h)
+        if all(close(g, e, 1e-9).correct for g, e in zip(got, expected)):
+            continue
+        shown = ", ".join(f"{g:.6g}" for g in got)
+        wanted = ", ".join(f"{e:.6g}" for e in expected)
+        where = f"For {name} with h = {h:g} it returned [{shown}], expected [{wanted}]."
+        return Verdict(False, f"{where} {_diagnose_gradient(got, f, xs, h)}".rstrip())
     return Verdict(
         True,
-        "For the parabola at x = 3 it gives exactly 14 even with h = 0.5: "
-        "a central difference has no error at all on a quadratic.",
+        "For d = a*b + c it gives [-3, 2, 1], the partial slopes from this notebook. "
+        "The engine has the same function, `numerical_gradient`, used from notebook 02 on "
+        "to check every gradient.",
     )
 
 
-central_difference = Exercise(
-    "Central difference",
-    _check_central_difference,
+numerical_gradient = Exercise(
+    "A gradient by central differences",
+    _check_numerical_gradient,
     hints=[
-        "The forward difference looks from x to x + h. The central one looks from x - h "
-        "to x + h, so x sits in the middle.",
-        "Slope = rise / run. The rise is f(x + h) - f(x - h). What is the run, the "
-        "distance between x - h and x + h?",
-        "return (f(x + h) - f(x - h)) / (2 * h)",
+        "Loop over the inputs by position i. For each one, make two copies of the inputs: "
+        "one with input i raised by h, one with it lowered by h.",
+        "f takes the inputs as separate arguments, so call f(*up) and f(*down). The slope "
+        "for input i is (f(*up) - f(*down)) / (2 * h).",
+        "up = list(inputs); up[i] += h; down = list(inputs); down[i] -= h; "
+        "grads.append((f(*up) - f(*down)) / (2 * h))",
     ],
     solution=(
-        "def central_difference(f, x, h):\n"
-        "    return (f(x + h) - f(x - h)) / (2 * h)\n"
+        "def numerical_gradient(f, inputs, h):\n"
+        "    grads = []\n"
+        "    for i in range(len(inputs)):\n"
+        "        up = list(inputs)      # fresh copies: only input i moves\n"
+        "        down = list(inputs)\n"
+        "        up[i] += h\n"
+        "        down[i] -= h\n"
+        "        grads.append((f(*up) - f(*down)) / (2 * h))\n"
+        "    return grads\n"
         "\n"
-        "The run from x - h to x + h is 2h, so the rise is divided by 2 * h."
+        "Fresh copies matter: nudging the one list in place, without undoing the nudge,\n"
+        "leaves input i moved while the next input is measured."
     ),
 )
 
