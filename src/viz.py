@@ -120,6 +120,10 @@ class GraphDrawing(graphviz.Digraph):
     value_count: int = 0
     summarised: bool = False
 
+    def __repr__(self) -> str:
+        # no memory address: Jupyter stores this text next to the SVG in the notebook
+        return f"<GraphDrawing of {self.value_count} values>"
+
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """SVG for Jupyter; without `dot`, a message plus the graph as text."""
         try:
