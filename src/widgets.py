@@ -1,0 +1,836 @@
+"""The interactive pieces of the course: each function returns one ipywidgets widget.
+
+A notebook shows one with a one-line cell, e.g.
+`graph_explorer(lambda a, b, c: a*b + c, a=2.0, b=-3.0, c=10.0)`.
+
+Every widget returned here is a `Lab` (an `ipywidgets.VBox`) with attributes that tests
+and curious learners can use without a browser:
+
+- `controls`: a dict of the input controls by name (sliders, dropdowns, buttons);
+  setting a control's `.value` updates the widget exactly as moving it would;
+- `errors`: an HTML widget where an error raised while updating is shown (with its
+  message) instead of disappearing; `last_error` holds the exception itself;
+- `refresh()`: redraw from the current control values;
+- widget-specific results, listed in each function's docstring (e.g. `root`, the latest
+  output Value, and `drawing`/`dot`, the latest graph drawing and its DOT text).
+
+Pictures are updated in place (a new SVG or PNG into the same HTML or Image widget), so
+nothing flickers while a slider moves.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import inspect
+import math
+import numbers
+import traceback
+from collections.abc import Callable
+
+import ipywidgets as W
+
+from . import viz
+from .engine import Value, local_gradients, topological_order
+from .nn import ACTIVATIONS
+
+__all__ = [
+    "Lab",
+    "graph_explorer",
+    "backprop_stepper",
+    "derivative_lab",
+    "chain_rule_paths",
+    "neuron_playground",
+    "training_dashboard",
+]
+
+
+def _describe(x: object) -> str:
+    text = repr(x)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+class Lab(W.VBox):
+    """A course widget: a VBox that also keeps its controls and latest results."""
+
+    def __init__(self, children=(), **kwargs):
+        super().__init__(children=list(children), **kwargs)
+        self.controls: dict[str, W.Widget] = {}
+        self.errors = W.HTML(value="")
+        self.last_error: BaseException | None = None
+        self._refresh: Callable[[], None] = lambda: None
+
+    def refresh(self) -> None:
+        """Redraw from the current control values (errors are shown, not raised)."""
+        self._guarded(self._refresh)()
+
+    def _guarded(self, fn: Callable) -> Callable:
+        """`fn` wrapped so that an error shows in `errors` rather than vanishing."""
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as err:  # shown to the learner, never swallowed
+                self.last_error = err
+                summary = "".join(traceback.format_exception_only(type(err), err)).strip()
+                self.errors.value = (
+                    '<pre style="color:#b71c1c; white-space:pre-wrap; margin:4px 0">'
+                    "Error while updating: " + html.escape(summary) + "</pre>"
+                )
+                return None
+            self.last_error = None
+            if self.errors.value:
+                self.errors.value = ""
+            return result
+
+        return run
+
+
+def _svg_html(drawing: viz.GraphDrawing) -> str:
+    """The drawing as inline SVG, or the missing-`dot` message plus the outline."""
+    try:
+        svg = drawing.svg()
+    except viz.graphviz.ExecutableNotFound:
+        return "<pre>" + html.escape(viz.DOT_MISSING_MESSAGE + "\n\n" + drawing.outline) + "</pre>"
+    start = svg.find("<svg")
+    return '<div style="overflow:auto">' + (svg[start:] if start >= 0 else svg) + "</div>"
+
+
+def _slider_range(value: float) -> tuple[float, float]:
+    """A symmetric range that comfortably contains `value`: +-5, +-10, +-20, ..."""
+    lim = 5.0
+    while abs(value) > 0.8 * lim:
+        lim *= 2
+    return -lim, lim
+
+
+def _number(x: object, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+        raise TypeError(f"{what} must be a finite number, got {_describe(x)}")
+    return float(x)
+
+
+def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSlider:
+    """A slider from a number (the start value) or a (min, max, value) triple."""
+    if isinstance(spec, tuple):
+        if len(spec) != 3:
+            raise ValueError(f"{name}: give a number or (min, max, value), got {spec!r}")
+        lo, hi, value = (_number(v, name) for v in spec)
+        if not lo <= value <= hi or lo == hi:
+            raise ValueError(f"{name}: need min <= value <= max, got {spec!r}")
+    else:
+        value = _number(spec, f"the start value of {name}")
+        lo, hi = _slider_range(value)
+    return W.FloatSlider(
+        min=lo,
+        max=hi,
+        value=value,
+        step=0.01,
+        description=name,
+        continuous_update=continuous_update,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=W.Layout(width="420px"),
+    )
+
+
+def _input_names(f: object, defaults: dict) -> list[str]:
+    """The names of f's inputs, one slider each."""
+    if not callable(f):
+        raise TypeError(
+            f"f must be a function of Values such as lambda a, b, c: a*b + c, got {_describe(f)}"
+        )
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        raise TypeError("cannot read f's inputs: pass a plain function or lambda") from None
+    names = []
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise TypeError(
+                f"f must name each input (lambda a, b: ...), not take *{p.name} or **{p.name}"
+            )
+        names.append(p.name)
+    if not names:
+        raise ValueError("f must take at least one input")
+    unknown = sorted(set(defaults) - set(names))
+    if unknown:
+        raise ValueError(
+            f"start values given for {', '.join(unknown)}, but f's inputs are {', '.join(names)}"
+        )
+    return names
+
+
+def _start_value(f: Callable, name: str, defaults: dict) -> object:
+    if name in defaults:
+        return defaults[name]
+    default = inspect.signature(f).parameters[name].default
+    if default is not inspect.Parameter.empty and isinstance(default, numbers.Real):
+        return default
+    return 1.0
+
+
+def _evaluate_graph(f: Callable, names: list[str], values: list[float]) -> Value:
+    """f applied to fresh labelled leaves, with backward() run on the result."""
+    leaves = [Value(v, label=n) for n, v in zip(names, values)]
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value (built from its inputs), got {_describe(out)}")
+    if not out.label:
+        out.label = "out"
+    out.backward()
+    return out
+
+
+def _grads_line(root: Value, leaves_only: bool = True) -> str:
+    order = topological_order(root)
+    parts = [f"<b>{html.escape(root.label or 'out')} = {root.data:.4f}</b>"]
+    for v in order:
+        if v.label and (not v._prev or not leaves_only) and v is not root:
+            parts.append(f"d{html.escape(root.label or 'out')}/d{html.escape(v.label)} = {v.grad:.4f}")
+    return "&nbsp;&nbsp; ".join(parts)
+
+
+# ------------------------------------------------------------------ graph_explorer
+
+
+def graph_explorer(
+    f: Callable[..., Value],
+    *,
+    rankdir: str = "LR",
+    color_by_grad: bool = False,
+    continuous_update: bool = True,
+    max_nodes: int = 300,
+    **defaults: float,
+) -> Lab:
+    """A slider per input of `f`; the graph of `f` with data and grads, redrawn on every move.
+
+    `f` takes one Value per input and returns a Value, e.g.
+    `graph_explorer(lambda a, b, c: a*b + c, a=2.0, b=-3.0, c=10.0)`. A start value may
+    also be a triple `(min, max, value)` to set the slider's range. Each redraw builds the
+    graph afresh from the slider values and runs `backward()` on it.
+
+    Attributes: `controls` (one FloatSlider per input), `root` (the latest output Value),
+    `drawing` (its GraphDrawing), `dot` (its DOT text), `graph` (the HTML widget
+    holding the SVG), `summary` (the output value and input gradients).
+    """
+    names = _input_names(f, defaults)
+    lab = Lab()
+    sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
+    lab.controls = sliders
+    lab.graph = W.HTML()
+    lab.summary = W.HTML()
+    lab.root = None
+    lab.drawing = None
+    lab.dot = ""
+
+    def update():
+        root = _evaluate_graph(f, names, [sliders[n].value for n in names])
+        drawing = viz.draw_graph(root, rankdir=rankdir, color_by_grad=color_by_grad,
+                                 max_nodes=max_nodes)
+        lab.root, lab.drawing, lab.dot = root, drawing, drawing.source
+        lab.summary.value = _grads_line(root)
+        lab.graph.value = _svg_html(drawing)
+
+    lab._refresh = update
+    for s in sliders.values():
+        s.observe(lab._guarded(lambda change: update()), names="value")
+    lab.children = [W.HBox([W.VBox(list(sliders.values()))]), lab.summary, lab.errors, lab.graph]
+    lab.refresh()
+    return lab
+
+
+# ------------------------------------------------------------------ chain_rule_paths
+
+
+def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
+    out = html.escape(names[root])
+    rows = []
+    head = (
+        "<tr><th style='text-align:left'>input</th><th style='text-align:left'>path</th>"
+        "<th style='text-align:left'>local derivatives along the path</th>"
+        "<th style='text-align:right'>product</th></tr>"
+    )
+    for entry in table:
+        leaf = entry["leaf"]
+        name = html.escape(entry["name"])
+        for k, path in enumerate(entry["paths"]):
+            route = " &rarr; ".join(html.escape(names[v]) for v in path["nodes"])
+            factors = " &times; ".join(
+                f"<span title='d {html.escape(names[b])} / d {html.escape(names[a])}'>"
+                f"&part;{html.escape(names[b])}/&part;{html.escape(names[a])} = {fac:.4f}</span>"
+                for a, b, fac in zip(path["nodes"], path["nodes"][1:], path["factors"])
+            )
+            first = f"{name} = {leaf.data:.4f}" if k == 0 else ""
+            rows.append(
+                f"<tr><td>{first}</td><td>{route}</td><td>{factors}</td>"
+                f"<td style='text-align:right'>{path['product']:.4f}</td></tr>"
+            )
+        agree = math.isclose(entry["total"], leaf.grad, rel_tol=1e-9, abs_tol=1e-12)
+        mark = "&#10003; agrees" if agree else "&#10007; differs"
+        more = "" if entry["complete"] else " (some paths not listed)"
+        rows.append(
+            "<tr style='border-bottom:1px solid #999'>"
+            f"<td></td><td colspan='2'><i>sum over {len(entry['paths'])} path(s){more}; "
+            f"backward() gives {name}.grad = {leaf.grad:.4f}</i> {mark}</td>"
+            f"<td style='text-align:right'><b>{entry['total']:.4f}</b></td></tr>"
+        )
+    return (
+        f"<div><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
+        "<table style='border-collapse:collapse; font-family:monospace'>"
+        + head + "".join(rows) + "</table></div>"
+    )
+
+
+def chain_rule_paths(
+    f: Callable[..., Value],
+    *,
+    rankdir: str = "LR",
+    continuous_update: bool = True,
+    show_graph: bool = True,
+    max_paths: int = 200,
+    **defaults: float,
+) -> Lab:
+    """Sliders for the inputs of `f`; every path input -> output with its local derivatives.
+
+    Same calling convention as `graph_explorer`. For each input: each path to the
+    output, the local derivative on each edge, their product, the sum over paths, and
+    `backward()`'s gradient next to it (they agree). The graph is drawn below.
+
+    Attributes: `controls`, `root`, `table` (the list from `viz.chain_rule_paths_table`),
+    `paths` (the HTML widget with the table), `drawing`, `dot`, `graph`.
+    """
+    names = _input_names(f, defaults)
+    lab = Lab()
+    sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
+    lab.controls = sliders
+    lab.paths = W.HTML()
+    lab.graph = W.HTML()
+    lab.root = None
+    lab.table = []
+    lab.drawing = None
+    lab.dot = ""
+
+    def update():
+        root = _evaluate_graph(f, names, [sliders[n].value for n in names])
+        table = viz.chain_rule_paths_table(root, max_paths=max_paths)
+        node_names = viz.node_names(topological_order(root))
+        lab.root, lab.table = root, table
+        lab.paths.value = _paths_html(root, table, node_names)
+        if show_graph:
+            drawing = viz.draw_graph(root, rankdir=rankdir, show_names=True)
+            lab.drawing, lab.dot = drawing, drawing.source
+            lab.graph.value = _svg_html(drawing)
+
+    lab._refresh = update
+    for s in sliders.values():
+        s.observe(lab._guarded(lambda change: update()), names="value")
+    lab.children = [W.VBox(list(sliders.values())), lab.errors, lab.paths, lab.graph]
+    lab.refresh()
+    return lab
+
+
+# ------------------------------------------------------------------ neuron_playground
+
+
+def _activate(v: Value, activation: str) -> Value:
+    if activation == "tanh":
+        return v.tanh()
+    if activation == "relu":
+        return v.relu()
+    if activation == "sigmoid":
+        return v.sigmoid()
+    return v
+
+
+def neuron_playground(
+    x=(2.0, 0.0),
+    w=(-3.0, 1.0),
+    b: float = 6.8813735870195432,
+    activation: str = "tanh",
+    *,
+    rankdir: str = "LR",
+    continuous_update: bool = True,
+) -> Lab:
+    """One neuron, o = activation(x1*w1 + x2*w2 + ... + b), with a control for everything.
+
+    The defaults are the lecture's neuron (its output is tanh(0.8814) = 0.7071). The
+    graph uses the lecture's labels: x1, w1, x1*w1, ..., n (the sum), o (the output).
+
+    Attributes: `controls` (sliders "x1", "w1", ..., "b" and the Dropdown "activation"),
+    `root` (the latest output o), `values` (a dict of the named Values, e.g.
+    `values["w1"].grad`), `drawing`, `dot`, `graph`, `summary`.
+    """
+    try:
+        xs = [_number(v, "each input x") for v in x]
+        ws = [_number(v, "each weight w") for v in w]
+    except TypeError as err:
+        if "finite number" in str(err):
+            raise
+        raise TypeError(f"x and w must be lists of numbers, got x={x!r}, w={w!r}") from None
+    if len(xs) != len(ws) or not xs:
+        raise ValueError(
+            f"x and w need the same number of entries (at least 1): got {len(xs)} inputs "
+            f"and {len(ws)} weights"
+        )
+    b = _number(b, "b")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    lab = Lab()
+    controls: dict[str, W.Widget] = {}
+    for i, v in enumerate(xs, 1):
+        controls[f"x{i}"] = _float_slider(f"x{i}", v, continuous_update)
+    for i, v in enumerate(ws, 1):
+        controls[f"w{i}"] = _float_slider(f"w{i}", v, continuous_update)
+    controls["b"] = _float_slider("b", b, continuous_update)
+    controls["b"].readout_format = ".4f"
+    controls["activation"] = W.Dropdown(
+        options=list(ACTIVATIONS), value=activation, description="activation"
+    )
+    lab.controls = controls
+    lab.graph = W.HTML()
+    lab.summary = W.HTML()
+    lab.root = None
+    lab.values = {}
+    lab.drawing = None
+    lab.dot = ""
+    n_in = len(xs)
+
+    def update():
+        values = {}
+        for i in range(1, n_in + 1):
+            values[f"x{i}"] = Value(controls[f"x{i}"].value, label=f"x{i}")
+            values[f"w{i}"] = Value(controls[f"w{i}"].value, label=f"w{i}")
+        total = None
+        acc_name = ""
+        for i in range(1, n_in + 1):
+            term = values[f"x{i}"] * values[f"w{i}"]
+            term.label = f"x{i}*w{i}"
+            values[term.label] = term
+            if total is None:
+                total, acc_name = term, term.label
+            else:
+                acc_name = acc_name + " + " + term.label
+                total = total + term
+                total.label = acc_name
+                values[acc_name] = total
+        values["b"] = Value(controls["b"].value, label="b")
+        n = total + values["b"]
+        n.label = "n"
+        values["n"] = n
+        act = controls["activation"].value
+        o = _activate(n, act) if act != "linear" else n * 1.0
+        o.label = "o"
+        values["o"] = o
+        o.backward()
+        drawing = viz.draw_graph(o, rankdir=rankdir)
+        lab.root, lab.values, lab.drawing, lab.dot = o, values, drawing, drawing.source
+        grads = "&nbsp;&nbsp; ".join(
+            f"do/d{k} = {values[k].grad:.4f}"
+            for k in [f"x{i}" for i in range(1, n_in + 1)] + [f"w{i}" for i in range(1, n_in + 1)] + ["b"]
+        )
+        lab.summary.value = (
+            f"<b>o = {act}(n) = {o.data:.4f}</b> with n = {n.data:.4f}<br>{grads}"
+        )
+        lab.graph.value = _svg_html(drawing)
+
+    lab._refresh = update
+    for c in controls.values():
+        c.observe(lab._guarded(lambda change: update()), names="value")
+    sliders = list(controls.values())
+    lab.children = [
+        W.HBox([W.VBox(sliders[:n_in]), W.VBox(sliders[n_in:2 * n_in])]),
+        W.HBox([sliders[2 * n_in], sliders[2 * n_in + 1]]),
+        lab.summary,
+        lab.errors,
+        lab.graph,
+    ]
+    lab.refresh()
+    return lab
+
+
+# ------------------------------------------------------------------ derivative_lab
+
+
+def _default_f(x):
+    return 3 * x**2 - 4 * x + 5
+
+
+def derivative_lab(
+    f: Callable | None = None,
+    x: float = 2.0,
+    h: float = 0.5,
+    *,
+    xlim: tuple[float, float] = (-5.0, 5.0),
+    continuous_update: bool = False,
+) -> Lab:
+    """Move x and h: the secant through x and x+h against the tangent at x.
+
+    `f` takes a number (and works on Values too, for the exact slope; plain arithmetic
+    does); by default f(x) = 3x**2 - 4x + 5. `h` moves on a log scale from 1e-10 to 2.
+    Shown: the secant/tangent plot, the forward and central difference estimates with
+    their errors, and the error against h on log-log axes with the current h marked.
+
+    Attributes: `controls` ("x": FloatSlider, "h": FloatLogSlider), `estimates` (a dict
+    with forward, central, exact and their errors), `table` (HTML widget), `slope_image`
+    and `error_image` (Image widgets), `slope_figure` and `error_figure` (the latest
+    matplotlib Figures).
+    """
+    f = _default_f if f is None else f
+    if not callable(f):
+        raise TypeError(f"f must be a function of one number, got {_describe(f)}")
+    x = _number(x, "x")
+    h = _number(h, "h")
+    if not 1e-10 <= h <= 2:
+        raise ValueError(f"h must be between 1e-10 and 2, got {h!r}")
+    lo, hi = viz._check_range(xlim)
+    if not lo <= x <= hi:
+        raise ValueError(f"x = {x} is outside xlim {xlim}")
+    lab = Lab()
+    lab.controls = {
+        "x": W.FloatSlider(min=lo, max=hi, value=x, step=0.05, description="x",
+                           continuous_update=continuous_update, readout_format=".2f"),
+        "h": W.FloatLogSlider(min=-10, max=math.log10(2), base=10, value=h, step=0.1,
+                              description="h", continuous_update=continuous_update,
+                              readout_format=".1e"),
+    }
+    lab.table = W.HTML()
+    lab.slope_image = W.Image(format="png")
+    lab.error_image = W.Image(format="png")
+    lab.estimates = {}
+    lab.slope_figure = None
+    lab.error_figure = None
+    state = {"error_x": None}
+
+    def exact_derivative(t: float) -> float:
+        return viz._derivative(f, float(t))
+
+    def update():
+        xv, hv = lab.controls["x"].value, lab.controls["h"].value
+        fx, fp, fm = (viz._as_number(f(v)) for v in (xv, xv + hv, xv - hv))
+        exact = exact_derivative(xv)
+        forward = (fp - fx) / hv
+        central = (fp - fm) / (2 * hv)
+        lab.estimates = {
+            "x": xv, "h": hv, "exact": exact, "forward": forward, "central": central,
+            "forward_error": abs(forward - exact), "central_error": abs(central - exact),
+        }
+        lab.table.value = (
+            "<table style='font-family:monospace'>"
+            f"<tr><td>exact slope f'(x)</td><td>{exact:.10f}</td><td></td></tr>"
+            f"<tr><td>forward (f(x+h) - f(x)) / h</td><td>{forward:.10f}</td>"
+            f"<td>error {abs(forward - exact):.3e}</td></tr>"
+            f"<tr><td>central (f(x+h) - f(x-h)) / 2h</td><td>{central:.10f}</td>"
+            f"<td>error {abs(central - exact):.3e}</td></tr></table>"
+        )
+        lab.slope_figure = viz.plot_slope(f, xv, hv, xlim=(lo, hi) if hv < (hi - lo) else None)
+        lab.slope_image.value = viz.figure_to_png(lab.slope_figure)
+        err_fig = viz.plot_difference_errors(f, exact_derivative, xv)
+        ax = err_fig.axes[0]
+        ax.axvline(hv, color="#555555", linestyle="--", linewidth=1)
+        ax.text(hv, 0.02, f" h = {hv:.1e}", transform=ax.get_xaxis_transform(), fontsize=8)
+        lab.error_figure = err_fig
+        lab.error_image.value = viz.figure_to_png(err_fig)
+        state["error_x"] = xv
+
+    lab._refresh = update
+    for c in lab.controls.values():
+        c.observe(lab._guarded(lambda change: update()), names="value")
+    lab.children = [
+        W.HBox([lab.controls["x"], lab.controls["h"]]),
+        lab.errors,
+        lab.table,
+        W.HBox([lab.slope_image, lab.error_image]),
+    ]
+    lab.refresh()
+    return lab
+
+
+# ------------------------------------------------------------------ backprop_stepper
+
+
+def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
+    """The local derivative d node / d child as a formula in the node's own names."""
+    op = node._op
+    o, c = names[node], names[child]
+    others = [names[v] for v in node._prev if v is not child]
+    uses = sum(1 for v in node._prev if v is child)
+    if op == "+":
+        return "1" if uses == 1 else f"{uses} (used {uses} times)"
+    if op == "*":
+        if uses == 2:
+            return f"2·{c}"
+        return others[0] if others else "1"
+    if op == "tanh":
+        return f"1 - {o}²"
+    if op == "exp":
+        return o
+    if op == "log":
+        return f"1/{c}"
+    if op == "relu":
+        return f"1 (as {c} > 0)" if child.data > 0 else f"0 (as {c} ≤ 0)"
+    if op == "sigmoid":
+        return f"{o}·(1 - {o})"
+    if op.startswith("**") and len(node._prev) == 1:
+        n = float(op[2:])
+        return f"{n:g}·{c}**{n - 1:g}"
+    if op == "**" and len(node._prev) == 2:
+        base, expo = node._prev
+        if child is base and child is not expo:
+            return f"{names[expo]}·{c}**({names[expo]} - 1)"
+        if child is expo and child is not base:
+            return f"{o}·log({names[base]})"
+    if op == "w·x+b":
+        return "the matching w or x (1 for b)"
+    return "its local derivative"
+
+
+def backprop_stepper(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    interval: int = 900,
+    max_nodes: int = 300,
+) -> Lab:
+    """Walk the backward pass of `root`'s graph node by node (Play, or drag the slider).
+
+    Step 0 seeds d root/d root = 1. Step k (1 .. number of values) takes the k-th value
+    in reverse topological order (the root first, the inputs last) and applies its
+    local derivatives: each input's gradient grows by (local derivative) x (this node's
+    gradient). The current node is highlighted and a line spells out the rule applied.
+
+    What it does to `.grad`: nothing you can see. The gradients of every step are
+    worked out once, up front, starting from 0 (the graph's existing `.grad` values are
+    saved and put back afterwards), so the drawing at the last step shows exactly what a
+    fresh `root.backward()` gives, whatever `.grad` held before. Call `root.backward()`
+    yourself to fill in `.grad`.
+
+    Attributes: `controls` ("play": Play, "step": IntSlider), `sequence` (the Values in
+    the order they are processed), `steps` (one dict per slider position: `node`,
+    `message`, `grads`), `grads_at(k)` (a dict Value -> gradient after step k),
+    `message` (HTML widget), `drawing`, `dot`, `graph`.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backprop_stepper needs the Value at the end of a graph, got {_describe(root)}")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"this graph has {len(order)} values; the stepper walks graphs of up to "
+            f"max_nodes={max_nodes} (pass max_nodes={len(order)} to walk it anyway)"
+        )
+    names = viz.node_names(order)
+    sequence = list(reversed(order))
+    steps = _record_backward(root, order, sequence, names)
+    lab = Lab()
+    n = len(sequence)
+    play = W.Play(min=0, max=n, value=0, step=1, interval=interval, description="Play",
+                  repeat=False)
+    slider = W.IntSlider(min=0, max=n, value=0, step=1, description="step",
+                         continuous_update=True)
+    W.link((play, "value"), (slider, "value"))
+    lab.controls = {"play": play, "step": slider}
+    lab.sequence = sequence
+    lab.steps = steps
+    lab.message = W.HTML()
+    lab.graph = W.HTML()
+    lab.drawing = None
+    lab.dot = ""
+    lab.grads_at = lambda k: dict(zip(order, steps[k]["grads"]))
+
+    def update():
+        k = slider.value
+        step = steps[k]
+        drawing = viz.draw_graph(
+            root, rankdir=rankdir, grads=lab.grads_at(k), highlight=[step["node"]],
+            max_nodes=max_nodes,
+        )
+        lab.drawing, lab.dot = drawing, drawing.source
+        lab.message.value = (
+            f"<b>step {k} of {n}</b>: " + step["message"]
+        )
+        lab.graph.value = _svg_html(drawing)
+
+    lab._refresh = update
+    slider.observe(lab._guarded(lambda change: update()), names="value")
+    lab.children = [W.HBox([play, slider]), lab.message, lab.errors, lab.graph]
+    lab.refresh()
+    return lab
+
+
+def _record_backward(root: Value, order: list[Value], sequence: list[Value],
+                     names: dict[Value, str]) -> list[dict]:
+    """Run the backward pass from zero gradients, keeping the gradients after each step."""
+    saved = [v.grad for v in order]
+    out = html.escape(names[root])
+    try:
+        for v in order:
+            v.grad = 0.0
+        root.grad = 1.0
+        steps = [{
+            "node": root,
+            "message": f"start: d{out}/d{out} = 1, so {out}.grad = 1. Every other gradient starts at 0.",
+            "grads": [v.grad for v in order],
+        }]
+        for node in sequence:
+            name = html.escape(names[node])
+            if not node._prev:
+                msg = (f"'{name}' is an input: nothing to pass on; its gradient "
+                       f"d{out}/d{name} = {node.grad:.4f} is final.")
+            else:
+                inputs = list(dict.fromkeys(node._prev))
+                local = local_gradients(node)
+                parts = []
+                for child, d in zip(inputs, local):
+                    c = html.escape(names[child])
+                    rule = html.escape(_local_rule(node, child, names))
+                    parts.append(
+                        f"d {name}/d {c} = {rule} = {d:.4f}, so {c}.grad += "
+                        f"{d:.4f} * {node.grad:.4f}"
+                    )
+                msg = f"node '{name}' ({html.escape(node._op)}): " + "; ".join(parts)
+            node._backward(node.grad)
+            steps.append({"node": node, "message": msg, "grads": [v.grad for v in order]})
+        return steps
+    finally:
+        for v, g in zip(order, saved):
+            v.grad = g
+
+
+# ------------------------------------------------------------------ training_dashboard
+
+
+def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 300,
+                       resolution: int = 40) -> Lab:
+    """Train with play / pause / step / reset, a learning-rate control and live plots.
+
+    Play runs one training step per tick (pause it at any time; the notebook stays
+    responsive because each step is a separate, short callback). The loss curve is
+    redrawn every step; the decision boundary (when X has two columns) every
+    `boundary_every` steps and whenever training pauses or finishes. The learning-rate
+    slider sets `trainer.learning_rate` (the base rate; a schedule still scales it).
+
+    Attributes: `controls` ("play": Play, "step": Button, "reset": Button,
+    "learning_rate": FloatLogSlider), `trainer`, `progress` (HTML: step k of N, loss,
+    accuracy), `progress_bar`, `loss_image` and `boundary_image` (Image widgets),
+    `loss_figure` and `boundary_figure` (the latest Figures), `run_steps(n)` (take n
+    steps as Play would, for scripted use).
+    """
+    from .train import Trainer
+
+    if not isinstance(trainer, Trainer):
+        raise TypeError(f"training_dashboard needs a Trainer, got {_describe(trainer)}")
+    if isinstance(boundary_every, bool) or not isinstance(boundary_every, int) or boundary_every < 1:
+        raise ValueError(f"boundary_every must be a whole number >= 1, got {boundary_every!r}")
+    lab = Lab()
+    lab.trainer = trainer
+    play = W.Play(min=0, max=trainer.steps, value=trainer.steps_taken, step=1,
+                  interval=interval, description="Play", repeat=False)
+    step_button = W.Button(description="Step", tooltip="one training step", icon="step-forward")
+    reset_button = W.Button(description="Reset", tooltip="back to the starting weights", icon="undo")
+    lr = W.FloatLogSlider(min=-3, max=1, base=10, value=trainer.learning_rate, step=0.05,
+                          description="learning rate", continuous_update=False,
+                          readout_format=".3g", style={"description_width": "initial"})
+    lab.controls = {"play": play, "step": step_button, "reset": reset_button,
+                    "learning_rate": lr}
+    lab.progress = W.HTML()
+    lab.progress_bar = W.IntProgress(min=0, max=trainer.steps, value=trainer.steps_taken)
+    lab.loss_image = W.Image(format="png")
+    lab.boundary_image = W.Image(format="png")
+    lab.loss_figure = None
+    lab.boundary_figure = None
+    two_d = trainer.X.shape[1] == 2
+    state = {"syncing": False}
+
+    def show_progress():
+        t = lab.trainer
+        if t.losses:
+            text = (f"<b>step {t.steps_taken} of {t.steps}</b> &nbsp; loss {t.losses[-1]:.4f}"
+                    f" &nbsp; accuracy {100 * t.accuracies[-1]:.0f}% &nbsp; "
+                    f"learning rate {t.learning_rates[-1]:.4g}")
+        else:
+            text = f"<b>step 0 of {t.steps}</b> &nbsp; press Play or Step to train"
+        if t.done:
+            text += " &nbsp; (finished: Reset to train again)"
+        lab.progress.value = text
+        lab.progress_bar.value = t.steps_taken
+
+    def draw_loss():
+        lab.loss_figure = viz.plot_loss_curve(lab.trainer.losses)
+        lab.loss_image.value = viz.figure_to_png(lab.loss_figure)
+
+    def draw_boundary():
+        if two_d:
+            lab.boundary_figure = viz.plot_decision_boundary(
+                lab.trainer.model, lab.trainer.X, lab.trainer.labels, resolution=resolution)
+            lab.boundary_image.value = viz.figure_to_png(lab.boundary_figure)
+
+    def sync_play():
+        state["syncing"] = True
+        try:
+            play.value = lab.trainer.steps_taken
+        finally:
+            state["syncing"] = False
+
+    def one_step():
+        t = lab.trainer
+        if t.done:
+            return False
+        t.step()
+        return True
+
+    def after_steps(force_boundary: bool):
+        show_progress()
+        draw_loss()
+        t = lab.trainer
+        if force_boundary or t.done or t.steps_taken % boundary_every == 0:
+            draw_boundary()
+
+    def on_play(change):
+        if state["syncing"]:
+            return
+        target = change["new"]
+        if target < lab.trainer.steps_taken:  # Play restarted from 0: keep where we are
+            sync_play()
+            return
+        while lab.trainer.steps_taken < target and one_step():
+            pass
+        after_steps(force_boundary=False)
+
+    def on_step(_button):
+        one_step()
+        sync_play()
+        after_steps(force_boundary=True)
+
+    def on_reset(_button):
+        play.playing = False
+        lab.trainer.reset()
+        sync_play()
+        after_steps(force_boundary=True)
+
+    def on_lr(change):
+        lab.trainer.learning_rate = change["new"]
+
+    def run_steps(count: int) -> None:
+        for _ in range(count):
+            if lab.trainer.done:
+                break
+            play.value = lab.trainer.steps_taken + 1
+
+    lab.run_steps = run_steps
+    lab._refresh = lambda: after_steps(force_boundary=True)
+    play.observe(lab._guarded(on_play), names="value")
+    step_button.on_click(lab._guarded(on_step))
+    reset_button.on_click(lab._guarded(on_reset))
+    lr.observe(lab._guarded(on_lr), names="value")
+    pictures = [lab.loss_image] + ([lab.boundary_image] if two_d else [])
+    lab.children = [
+        W.HBox([play, step_button, reset_button, lr]),
+        W.HBox([lab.progress_bar, lab.progress]),
+        lab.errors,
+        W.HBox(pictures),
+    ]
+    lab.refresh()
+    return lab
