@@ -1,8 +1,10 @@
 # The course's two commands:
 #   make course   set up and open the course in JupyterLab
 #   make test     set up and run every test
-# Both create a virtual environment in .venv, install the pinned requirements into it and
-# install graphviz's `dot` (and Chromium, for the tests) where the machine allows.
+# Both install the programs the course needs outside Python where the machine allows
+# (graphviz's `dot`; Chromium for the browser tests; Python's venv module), create a
+# virtual environment in .venv and install the pinned requirements into it.
+# Without make, README.md lists the same steps by hand.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,17 +13,20 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: course test notebooks bench setup setup-dev clean
 
-course: setup
-	tools/system-deps.sh course
+course:
+	bash tools/system-deps.sh course
+	@$(MAKE) --no-print-directory setup
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: setup-dev
-	tools/system-deps.sh test
+test:
+	bash tools/system-deps.sh test
+	@$(MAKE) --no-print-directory setup-dev
 	$(PY) -m pytest
 
 # re-run every notebook in a fresh kernel and store its outputs (the committed outputs)
-notebooks: setup-dev
-	tools/system-deps.sh course
+notebooks:
+	bash tools/system-deps.sh course
+	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
 bench: setup-dev

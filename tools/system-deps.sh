@@ -2,12 +2,19 @@
 # Installs the programs the course needs outside Python, where this machine allows it.
 #   tools/system-deps.sh course   graphviz's `dot` (draws the computation graphs)
 #   tools/system-deps.sh test     the same, plus Chromium for the real-browser tests
+# (and Python's venv module where Debian leaves it out).
 # On Debian/Ubuntu as root (or with sudo) it installs them with apt-get; elsewhere it
 # says exactly what to install and carries on: the course still runs without `dot`
 # (graphs are shown as text outlines) and the browser tests say why they cannot run.
 set -u
 want="${1:-course}"
 missing=()
+# `python3 -m venv` needs ensurepip, which Debian ships separately as python3-venv
+if ! command -v python3 >/dev/null 2>&1; then
+  missing+=(python3 python3-venv)
+elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ "$want" = test ] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)

@@ -1,0 +1,49 @@
+"""What several test files share: the course's notebooks and the scripted runner."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_runner():
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+runner = _load_runner()
+NOTEBOOKS = runner.notebook_paths()
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)")
+
+
+def pins(path: Path) -> dict[str, str]:
+    """The `name==version` lines of a requirements file, names normalised."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = PIN.match(line.strip())
+        if match:
+            found[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
+    return found
+
+
+def say(config, line: str) -> None:
+    """Print a line to the terminal while the tests run, past pytest's output capture."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    with capture.global_and_fixture_disabled():
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_line(line)
+        else:
+            print(line)
