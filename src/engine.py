@@ -66,7 +66,13 @@ def _as_float(x: object, what: str) -> float:
         raise TypeError(
             f"{what} must be a real number (int or float), got {_describe(x)}"
         )
-    value = float(x)
+    try:
+        value = float(x)
+    except OverflowError:  # an int with more than about 308 digits
+        raise ValueError(
+            f"{what} must fit in a float (magnitude up to about 1.8e308), "
+            f"got {_describe(x)}"
+        ) from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value
@@ -85,6 +91,14 @@ def _constant(other: object, op: str) -> Value:
 def _as_value(x: object, op: str) -> Value:
     """`x` itself if it is a Value, else `x` wrapped as a constant."""
     return x if isinstance(x, Value) else _constant(x, op)
+
+
+def _power(x: float, y: float) -> float:
+    """x ** y, or inf where the result is too large for a float (the caller reports it)."""
+    try:
+        return x**y
+    except OverflowError:
+        return math.inf
 
 
 def _node(data: float, children: tuple[Value, ...], op: str) -> Value:
@@ -164,18 +178,16 @@ class Value:
                 f"({x:g}) ** {n:g}: a negative base needs a whole-number exponent "
                 "(the result would be a complex number)"
             )
-        try:
-            data = x**n
-        except OverflowError:
-            data = math.inf
-        out = _node(data, (self,), f"**{n:g}")
+        out = _node(_power(x, n), (self,), f"**{n:g}")
 
         def _backward(grad: float) -> None:
-            if self.data == 0 and n < 1 and n != 0:
+            if n == 0:
+                return  # out = 1 whatever self is: d(out)/d(self) = 0
+            if self.data == 0 and n < 1:
                 raise ZeroDivisionError(
                     f"the derivative of x ** {n:g} at x = 0 is infinite"
                 )
-            self.grad += n * self.data ** (n - 1) * grad  # d(out)/d(self) = n * self**(n-1)
+            self.grad += n * _power(self.data, n - 1) * grad  # d(out)/d(self) = n * self**(n-1)
 
         out._backward = _backward
         return out
@@ -187,16 +199,13 @@ class Value:
                 f"Value ** Value needs a positive base (its gradient uses log(base)), "
                 f"got base {self.data:g}; for a negative base use a number exponent"
             )
-        try:
-            data = self.data**other.data
-        except OverflowError:
-            data = math.inf
+        data = _power(self.data, other.data)
         out = _node(data, (self, other), "**")
 
         def _backward(grad: float) -> None:
             # d(out)/d(self) = other * self**(other-1); d(out)/d(other) = out * log(self)
-            self.grad += other.data * self.data ** (other.data - 1) * grad
-            other.grad += self.data**other.data * math.log(self.data) * grad
+            self.grad += other.data * _power(self.data, other.data - 1) * grad
+            other.grad += data * math.log(self.data) * grad
 
         out._backward = _backward
         return out
@@ -307,19 +316,28 @@ class Value:
 
         The output's own gradient is seeded with `gradient` (1.0: d(self)/d(self)), then
         each node, from the output back to the leaves, passes its gradient to its inputs.
-        Gradients accumulate: calling `backward()` twice adds them twice, so call
-        `zero_grad()` (or a module's `zero_grad()`) between steps.
+        Gradients accumulate: calling `backward()` twice adds every gradient twice, so
+        call `zero_grad()` (or a module's `zero_grad()`) between steps.
         """
         seed = _as_float(gradient, "the gradient passed to backward()")
         order = topological_order(self)
-        self.grad += seed
+        # Each call passes back only its own gradient: gradients left by an earlier call
+        # are set aside and added back at the end. (Passing them on again would count
+        # the earlier call twice in every input.)
+        earlier = [node.grad for node in order]
+        if any(earlier):
+            for node in order:
+                node.grad = 0.0
+        self.grad = seed
         for node in reversed(order):
             node._backward(node.grad)
-        for node in order:
+        for node, grad in zip(order, earlier):
+            node.grad += grad
             if not math.isfinite(node.grad):
                 raise OverflowError(
                     f"a gradient overflowed to {node.grad!r} at a {node._op or 'leaf'} "
-                    "node; the inputs are too large for this expression"
+                    f"node (data {node.data:g}); the inputs or the upstream gradient "
+                    "are too large for this expression"
                 )
 
     def zero_grad(self) -> None:
@@ -340,6 +358,17 @@ def weighted_sum(
     A neuron's sum drawn as single node: fewer nodes to build and walk, so training runs
     faster. Inputs may be Values or plain numbers (numbers get no gradient).
     """
+    for what, items in (("weights", weights), ("inputs", inputs)):
+        if isinstance(items, (Value, str, bytes)) or not isinstance(items, Sequence):
+            raise TypeError(
+                f"weighted_sum needs a list of {what}, got {_describe(items)}"
+            )
+    for w in (*weights, bias):
+        if not isinstance(w, Value):
+            raise TypeError(
+                f"weighted_sum needs Values as weights and bias (they get gradients), "
+                f"got {_describe(w)}"
+            )
     if len(weights) != len(inputs):
         raise ValueError(
             f"weighted_sum needs as many inputs as weights: "
@@ -394,19 +423,46 @@ def local_gradients(node: Value) -> tuple[float, ...]:
     always agrees with what `backward()` does. An input used twice (`a * a`) appears
     once, with both contributions added.
     """
+    if not isinstance(node, Value):
+        raise TypeError(f"expected a Value, got {_describe(node)}")
     inputs = list(dict.fromkeys(node._prev))
     saved = [v.grad for v in inputs]
     try:
         for v in inputs:
             v.grad = 0.0
         node._backward(1.0)
-        return tuple(v.grad for v in inputs)
+        grads = tuple(v.grad for v in inputs)
     finally:
         for v, g in zip(inputs, saved):
             v.grad = g
+    if not all(math.isfinite(g) for g in grads):
+        raise OverflowError(
+            f"a local derivative of this {node._op or 'leaf'} node (data {node.data:g}) "
+            f"is too large for a float: {grads!r}"
+        )
+    return grads
 
 
 # ---------------------------------------------------------- numerical gradients
+
+
+def _check_function_and_inputs(f: object, inputs: object) -> list[float]:
+    """The inputs as finite floats, after checking that `f` can be called."""
+    if not callable(f):
+        raise TypeError(f"f must be a function of Values, got {_describe(f)}")
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            f"inputs must be a list of numbers, one per argument of f, "
+            f"got {_describe(inputs)}"
+        )
+    return [_as_float(x, "each input") for x in inputs]
+
+
+def _check_h(h: object) -> float:
+    h = _as_float(h, "h")
+    if h <= 0:
+        raise ValueError(f"h must be a small positive number, got {h!r}")
+    return h
 
 
 def _call(f: Callable[..., Value], xs: Sequence[float]) -> float:
@@ -420,17 +476,20 @@ def numerical_gradient(
     f: Callable[..., Value], inputs: Sequence[float], h: float = 1e-6
 ) -> list[float]:
     """Estimate d f / d input_i by central differences: (f(x+h) - f(x-h)) / 2h."""
-    xs = [_as_float(x, "each input") for x in inputs]
-    h = _as_float(h, "h")
-    if h <= 0:
-        raise ValueError(f"h must be a small positive number, got {h!r}")
+    xs = _check_function_and_inputs(f, inputs)
+    h = _check_h(h)
     grads = []
     for i in range(len(xs)):
         up = list(xs)
         down = list(xs)
         up[i] += h
         down[i] -= h
-        grads.append((_call(f, up) - _call(f, down)) / (2 * h))
+        slope = (_call(f, up) - _call(f, down)) / (2 * h)
+        if not math.isfinite(slope):
+            raise OverflowError(
+                f"the numerical gradient for input {i} is too large for a float ({slope!r})"
+            )
+        grads.append(slope)
     return grads
 
 
@@ -482,9 +541,11 @@ def check_gradients(
     as a table and is truthy when every gradient agrees within `tolerance`
     (relative error, or absolute error for gradients smaller than 1).
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of Values, got {_describe(f)}")
-    xs = [_as_float(x, "each input") for x in inputs]
+    xs = _check_function_and_inputs(f, inputs)
+    h = _check_h(h)
+    tolerance = _as_float(tolerance, "tolerance")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be 0 or more, got {tolerance!r}")
     leaves = [Value(x) for x in xs]
     out = f(*leaves)
     if not isinstance(out, Value):
