@@ -1,0 +1,291 @@
+"""The widgets, driven headless: set a control's value, check what the learner would see."""
+
+import ipywidgets as W
+import pytest
+
+from backproplab.data import make_moons
+from backproplab.engine import Value, topological_order
+from backproplab.nn import MLP
+from backproplab.train import Trainer
+from backproplab.widgets import (
+    backprop_stepper,
+    chain_rule_paths,
+    derivative_lab,
+    graph_explorer,
+    neuron_playground,
+    training_dashboard,
+)
+
+
+def lecture_graph():
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    return L, {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f}
+
+
+# ------------------------------------------------------------------ graph_explorer
+
+
+def test_graph_explorer_redraws_with_new_data_and_grads_after_a_slider_move():
+    lab = graph_explorer(lambda a, b, c: a * b + c, a=2.0, b=-3.0, c=10.0)
+    assert isinstance(lab, W.VBox)
+    assert set(lab.controls) == {"a", "b", "c"}
+    assert "{ a | data 2.0000 | grad -3.0000 }" in lab.dot
+    assert "{ out | data 4.0000 | grad 1.0000 }" in lab.dot
+    lab.controls["b"].value = 1.5
+    assert "{ a | data 2.0000 | grad 1.5000 }" in lab.dot
+    assert "{ b | data 1.5000 | grad 2.0000 }" in lab.dot
+    assert "{ out | data 13.0000 | grad 1.0000 }" in lab.dot
+    assert "data 13.0000" in lab.graph.value and "<svg" in lab.graph.value
+    assert "out = 13.0000" in lab.summary.value
+
+
+def test_graph_explorer_slider_ranges_and_explicit_controls():
+    lab = graph_explorer(lambda x, y=0.5: x * y, x=(-1.0, 1.0, 0.25))
+    x, y = lab.controls["x"], lab.controls["y"]
+    assert (x.min, x.max, x.value) == (-1.0, 1.0, 0.25)
+    assert (y.min, y.max, y.value) == (-5.0, 5.0, 0.5)
+    assert graph_explorer(lambda a: a, a=12.0).controls["a"].max == 20.0
+
+
+def test_a_callback_error_is_shown_in_the_widget_and_cleared_when_fixed():
+    lab = graph_explorer(lambda a, b: a / b, a=1.0, b=2.0)
+    assert lab.errors.value == "" and lab.last_error is None
+    lab.controls["b"].value = 0.0
+    assert "ZeroDivisionError" in lab.errors.value and "division by zero" in lab.errors.value
+    assert isinstance(lab.last_error, ZeroDivisionError)
+    lab.controls["b"].value = 4.0
+    assert lab.errors.value == "" and "data 0.2500" in lab.dot
+
+
+def test_a_function_that_returns_a_number_is_reported():
+    lab = graph_explorer(lambda a: 3.0, a=1.0)
+    assert "f must return a Value" in lab.errors.value
+
+
+def test_graph_explorer_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="f must be a function"):
+        graph_explorer(42)
+    with pytest.raises(ValueError, match="start values given for z, but f's inputs are a, b"):
+        graph_explorer(lambda a, b: a * b, z=1.0)
+    with pytest.raises(TypeError, match=r"not take \*args"):
+        graph_explorer(lambda *args: args[0])
+    with pytest.raises(TypeError, match="start value of a must be a finite number"):
+        graph_explorer(lambda a: a, a="two")
+
+
+# ------------------------------------------------------------------ backprop_stepper
+
+
+def test_stepper_walks_reverse_topological_order_and_ends_at_backwards_grads():
+    L, v = lecture_graph()
+    lab = backprop_stepper(L)
+    assert lab.sequence == list(reversed(topological_order(L)))
+    assert lab.controls["step"].max == len(lab.sequence) == 7
+    final = lab.grads_at(len(lab.sequence))
+    L.backward()
+    assert {n: final[v[n]] for n in v} == {n: v[n].grad for n in v}
+
+
+def test_stepper_fills_in_gradients_one_node_at_a_time():
+    L, v = lecture_graph()
+    lab = backprop_stepper(L)
+    step = lab.controls["step"]
+    assert "{ L | data -8.0000 | grad 1.0000 }" in lab.dot
+    assert "{ d | data 4.0000 | grad 0.0000 }" in lab.dot
+    step.value = 1  # L = d * f passes its gradient to d and f
+    assert "{ d | data 4.0000 | grad -2.0000 }" in lab.dot
+    assert "{ e | data -6.0000 | grad 0.0000 }" in lab.dot
+    highlighted = [ln for ln in lab.dot.splitlines() if "fillcolor" in ln and "shape=record" in ln]
+    assert len(highlighted) == 1 and "{ L |" in highlighted[0]
+    assert "node 'L' (*): d L/d d = f = -2.0000, so d.grad += -2.0000 * 1.0000" in lab.message.value
+    step.value = 5  # reverse topological order: L, f, d, c, then e = a * b
+    assert lab.sequence[4] is v["e"]
+    assert "node 'e' (*): d e/d a = b = -3.0000, so a.grad += -3.0000 * -2.0000" in lab.message.value
+    assert "{ a | data 2.0000 | grad 6.0000 }" in lab.dot
+
+
+def test_stepper_leaves_the_learners_grads_as_they_were():
+    L, v = lecture_graph()
+    v["a"].grad = 123.0  # e.g. left over from an earlier backward()
+    lab = backprop_stepper(L)
+    lab.controls["step"].value = 7
+    assert v["a"].grad == 123.0 and L.grad == 0.0
+    assert "{ a | data 2.0000 | grad 6.0000 }" in lab.dot  # from zero, as backward() would
+
+
+def test_stepper_handles_reuse_and_play_drives_the_slider():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b + b
+    c.label = "c"
+    lab = backprop_stepper(c)
+    assert lab.grads_at(len(lab.sequence))[a] == 4.0
+    lab.controls["play"].value = 2
+    assert lab.controls["step"].value == 2
+    assert "a.grad += 1.0000 * 2.0000" not in lab.message.value
+    assert "d b/d a = 2 (used 2 times) = 2.0000, so a.grad += 2.0000 * 2.0000" in lab.message.value
+
+
+def test_stepper_refuses_huge_graphs_and_non_values():
+    v = Value(1.0)
+    for _ in range(200):
+        v = v * 1.01
+    with pytest.raises(ValueError, match="pass max_nodes=401"):
+        backprop_stepper(v)
+    assert len(backprop_stepper(v, max_nodes=401).sequence) == 401
+    with pytest.raises(TypeError, match="needs the Value"):
+        backprop_stepper(2.0)
+
+
+# ------------------------------------------------------------------ derivative_lab
+
+
+def test_derivative_lab_compares_forward_and_central_differences():
+    lab = derivative_lab()
+    est = lab.estimates
+    assert (est["exact"], est["forward"], est["central"]) == (8.0, 9.5, 8.0)
+    assert isinstance(lab.controls["h"], W.FloatLogSlider)
+    lab.controls["h"].value = 0.01
+    assert lab.estimates["forward_error"] == pytest.approx(3 * 0.01, rel=1e-6)
+    assert lab.estimates["central_error"] < 1e-10
+    lab.controls["x"].value = -1.0
+    assert lab.estimates["exact"] == -10.0
+    legend = [t.get_text() for t in lab.slope_figure.axes[0].get_legend().get_texts()]
+    assert "tangent at x: slope -10.0000" in legend
+    assert bytes(lab.slope_image.value).startswith(b"\x89PNG")
+    assert lab.error_figure.axes[0].get_xscale() == "log"
+
+
+def test_derivative_lab_with_a_non_quadratic_function():
+    lab = derivative_lab(lambda x: x**3, x=1.0, h=0.1)
+    assert lab.estimates["exact"] == 3.0
+    assert lab.estimates["central_error"] == pytest.approx(0.01, rel=1e-6)  # h**2 * f'''/6
+    with pytest.raises(ValueError, match="h must be between"):
+        derivative_lab(h=5.0)
+
+
+# ------------------------------------------------------------------ chain_rule_paths
+
+
+def test_chain_rule_paths_products_and_sums_agree_with_backward():
+    lab = chain_rule_paths(lambda x, y: x * y + x.tanh(), x=0.5, y=2.0)
+    by_name = {entry["name"]: entry for entry in lab.table}
+    assert len(by_name["x"]["paths"]) == 2 and len(by_name["y"]["paths"]) == 1
+    lab.controls["x"].value = -1.0
+    by_name = {entry["name"]: entry for entry in lab.table}
+    leaf_x = by_name["x"]["leaf"]
+    assert leaf_x.data == -1.0
+    assert by_name["x"]["total"] == pytest.approx(2.0 + 1 - 0.7615941559557649**2, rel=1e-12)
+    assert by_name["x"]["total"] == pytest.approx(leaf_x.grad, rel=1e-12)
+    assert "backward() gives x.grad = 2.4200" in lab.paths.value
+    assert "&#10003; agrees" in lab.paths.value and "differs" not in lab.paths.value
+    assert "data -1.0000" in lab.dot
+
+
+# ------------------------------------------------------------------ neuron_playground
+
+
+def test_neuron_playground_defaults_are_the_lectures_neuron():
+    lab = neuron_playground()
+    assert lab.root.data == pytest.approx(0.7071067811865476, rel=1e-9)
+    grads = {k: lab.values[k].grad for k in ("x1", "x2", "w1", "w2", "b")}
+    assert grads == pytest.approx({"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5})
+    assert "{ o | data 0.7071 | grad 1.0000 }" in lab.dot
+    assert isinstance(lab.controls["activation"], W.Dropdown)
+
+
+def test_neuron_playground_controls_change_output_and_graph():
+    lab = neuron_playground()
+    lab.controls["activation"].value = "relu"
+    assert lab.root.data == pytest.approx(0.8813735870195432)
+    assert "[label=relu " in lab.dot
+    lab.controls["b"].value = -2.0
+    assert lab.root.data == 0.0 and lab.values["w1"].grad == 0.0
+    assert "o = relu(n) = 0.0000" in lab.summary.value
+    lab.controls["w2"].value = 3.0
+    lab.controls["x2"].value = 1.0
+    lab.controls["b"].value = 6.0
+    assert lab.root.data == pytest.approx(2 * -3 + 1 * 3 + 6)
+    assert lab.values["w2"].grad == 1.0 and lab.values["x1"].grad == -3.0
+    with pytest.raises(ValueError, match="same number of entries"):
+        neuron_playground(x=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="activation must be one of"):
+        neuron_playground(activation="softmax")
+
+
+# ------------------------------------------------------------------ training_dashboard
+
+
+def small_trainer(**kwargs):
+    X, y = make_moons(24, seed=4)
+    model = MLP(2, [6, 1], activation="relu", output_activation="linear", seed=2)
+    return Trainer(model, X, y, steps=8, **kwargs)
+
+
+def test_dashboard_step_lowers_the_loss_and_shows_progress():
+    trainer = small_trainer()
+    lab = training_dashboard(trainer, boundary_every=2)
+    assert "step 0 of 8" in lab.progress.value
+    lab.controls["step"].click()
+    lab.controls["step"].click()
+    assert trainer.steps_taken == 2
+    assert trainer.losses[1] < trainer.losses[0]
+    assert "step 2 of 8" in lab.progress.value and "accuracy" in lab.progress.value
+    assert lab.controls["play"].value == 2 and lab.progress_bar.value == 2
+    assert list(lab.loss_figure.axes[0].lines[0].get_ydata()) == trainer.losses
+    assert bytes(lab.boundary_image.value).startswith(b"\x89PNG")
+
+
+def test_dashboard_play_runs_steps_and_reset_starts_over():
+    trainer = small_trainer()
+    lab = training_dashboard(trainer)
+    lab.controls["play"].value = 3  # what three ticks of Play do
+    assert trainer.steps_taken == 3 and "step 3 of 8" in lab.progress.value
+    lab.run_steps(10)
+    assert trainer.done and "finished" in lab.progress.value
+    lab.controls["step"].click()  # nothing left to do: no error, nothing changes
+    assert trainer.steps_taken == 8 and lab.errors.value == ""
+    lab.controls["reset"].click()
+    assert trainer.steps_taken == 0 and lab.controls["play"].value == 0
+    assert "step 0 of 8" in lab.progress.value
+
+
+def test_dashboard_learning_rate_control_sets_the_trainer():
+    trainer = small_trainer()
+    lab = training_dashboard(trainer)
+    lab.controls["learning_rate"].value = 0.1
+    lab.controls["step"].click()
+    assert trainer.learning_rate == 0.1 and trainer.learning_rates == [0.1]
+
+
+def test_dashboard_shows_errors_raised_during_a_step():
+    trainer = small_trainer()
+    lab = training_dashboard(trainer)
+
+    def broken_step():
+        raise ValueError("the model produced nonsense")
+
+    trainer.step = broken_step
+    lab.controls["step"].click()
+    assert "ValueError: the model produced nonsense" in lab.errors.value
+
+
+def test_dashboard_without_two_columns_has_no_boundary():
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    trainer = Trainer(MLP(3, [4, 4, 1]), xs, [1.0, -1.0, -1.0, 1.0], loss="mse",
+                      learning_rate=0.05, steps=5)
+    lab = training_dashboard(trainer)
+    lab.controls["step"].click()
+    assert lab.boundary_figure is None and lab.boundary_image not in lab.children[-1].children
+    with pytest.raises(TypeError, match="needs a Trainer"):
+        training_dashboard("trainer")
