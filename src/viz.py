@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import graphviz
 import matplotlib
-
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 
 from .engine import Value, local_gradients, topological_order
@@ -559,6 +559,12 @@ def plot_difference_errors(
         ctr[ctr == 0] = np.nan
         ax.loglog(hs, fwd, ls, color="C0", label=f"forward, {tname}")
         ax.loglog(hs, ctr, ls, color="C3", label=f"central, {tname}")
+    for axis in (ax.xaxis, ax.yaxis):
+        # plain-text powers of ten: the same labels as matplotlib's default, drawn
+        # without its mathtext engine, which makes this plot several times faster
+        axis.set_major_locator(mticker.LogLocator(base=10, numticks=9))
+        axis.set_major_formatter(mticker.FuncFormatter(_power_of_ten))
+        axis.set_minor_formatter(mticker.NullFormatter())
     ax.set_xlabel("step size h")
     ax.set_ylabel("|estimate - exact derivative|")
     ax.set_title(f"Finite-difference error at x = {x:g}: truncation (right) vs round-off (left)",
@@ -566,6 +572,19 @@ def plot_difference_errors(
     ax.legend(loc="best", fontsize=9)
     ax.grid(alpha=0.3, which="both")
     return _finish(fig, made)
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value: float, _pos=None) -> str:
+    """Tick label 10⁻⁸ for 1e-8 (empty between powers of ten)."""
+    if value <= 0:
+        return ""
+    exponent = math.log10(value)
+    if abs(exponent - round(exponent)) > 1e-9:
+        return ""
+    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPTS)
 
 
 _ACTIVATION_OPS = {

@@ -503,7 +503,7 @@ def derivative_lab(
     lab.estimates = {}
     lab.slope_figure = None
     lab.error_figure = None
-    state = {"error_x": None}
+    state: dict = {"error_x": None}
 
     def exact_derivative(t: float) -> float:
         return viz._derivative(f, float(t))
@@ -528,13 +528,19 @@ def derivative_lab(
         )
         lab.slope_figure = viz.plot_slope(f, xv, hv, xlim=(lo, hi) if hv < (hi - lo) else None)
         lab.slope_image.value = viz.figure_to_png(lab.slope_figure)
-        err_fig = viz.plot_difference_errors(f, exact_derivative, xv)
-        ax = err_fig.axes[0]
-        ax.axvline(hv, color="#555555", linestyle="--", linewidth=1)
-        ax.text(hv, 0.02, f" h = {hv:.1e}", transform=ax.get_xaxis_transform(), fontsize=8)
-        lab.error_figure = err_fig
-        lab.error_image.value = viz.figure_to_png(err_fig)
-        state["error_x"] = xv
+        if state["error_x"] != xv:  # the error curves depend on x only: redraw them
+            err_fig = viz.plot_difference_errors(f, exact_derivative, xv)
+            ax = err_fig.axes[0]
+            state["marker"] = ax.axvline(hv, color="#555555", linestyle="--", linewidth=1,
+                                         label="_current h")
+            state["marker_text"] = ax.text(hv, 0.02, "", transform=ax.get_xaxis_transform(),
+                                           fontsize=8)
+            lab.error_figure = err_fig
+            state["error_x"] = xv
+        state["marker"].set_xdata([hv, hv])  # only the marker of the current h moves
+        state["marker_text"].set_x(hv)
+        state["marker_text"].set_text(f" h = {hv:.1e}")
+        lab.error_image.value = viz.figure_to_png(lab.error_figure)
 
     lab._refresh = update
     for c in lab.controls.values():
