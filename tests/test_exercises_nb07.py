@@ -14,6 +14,16 @@ def test_placeholder_is_not_answered_and_does_not_raise(exercise, capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("exercise", [nb07.hinge_l2_loss, nb07.learning_rate],
+                         ids=lambda e: e.title)
+def test_a_function_stub_is_not_answered_yet(exercise, capsys):
+    def stub(*args):
+        ...
+
+    assert exercise.check(stub) is False
+    assert "not answered yet" in capsys.readouterr().out.lower()
+
+
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.title)
 def test_hints_go_from_nudge_to_nearly_the_answer_and_solution_prints(exercise, capsys):
     assert 2 <= len(exercise.hints) <= 3

@@ -37,6 +37,11 @@ def _numbers(answer: object, n: int, what: str) -> list[float] | Verdict:
     return [float(a) for a in items]
 
 
+# what a check says when a function answer still has the placeholder body `...`
+_STUB = ("Not answered yet: your function returned None. Replace its body `...` with "
+         "your code, and remember the `return`.")
+
+
 def _all_close(got: list[float], expected: list[float], tol: float = 1e-6) -> bool:
     return all(abs(g - e) <= tol * max(1.0, abs(e)) for g, e in zip(got, expected))
 
@@ -125,6 +130,8 @@ def _check_hinge_l2_loss(fn: object) -> Verdict:
         s_values = [Value(s) for s in scores]
         p_values = [Value(p) for p in params]
         out = fn(s_values, list(labels), p_values, alpha)
+        if out is None or out is Ellipsis:
+            return Verdict(False, _STUB)
         if not isinstance(out, Value):
             return Verdict(False, f"your function returned {type(out).__name__} {out!r}; "
                                   "it must return a Value built from the scores and "
@@ -255,6 +262,8 @@ def _check_learning_rate(fn: object) -> Verdict:
                               f"{type(fn).__name__} {fn!r}")
     for k, steps, lr0 in SCHEDULE_CASES:
         got = fn(k, steps, lr0)
+        if got is None or got is Ellipsis:
+            return Verdict(False, _STUB)
         want = _schedule(k, steps, lr0)
         verdict = close(got, want, 1e-9)
         if not verdict.correct:
