@@ -11,6 +11,7 @@ int array of class labels 0 and 1. For a margin loss, turn labels into -1 and +1
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -23,10 +24,14 @@ def _check_args(n_samples: object, noise: object, seed: object) -> np.random.Ran
         raise TypeError(f"n_samples must be a whole number, got {n_samples!r}")
     if n_samples < 2:
         raise ValueError(f"n_samples must be at least 2 (one per class), got {n_samples}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0 (a standard deviation), got {noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
+        raise TypeError(f"noise must be a number (a standard deviation), got {noise!r}")
+    if not 0 <= noise < math.inf:  # also rejects nan
+        raise ValueError(f"noise must be a finite number >= 0 (a standard deviation), got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be a whole number, got {seed!r}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed!r}")
     # the legacy RandomState generator: the one scikit-learn uses for an integer seed
     return np.random.RandomState(int(seed))
 
@@ -66,7 +71,9 @@ def make_circles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (label 1) inside a large one (label 0)."""
     rng = _check_args(n_samples, noise, seed)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(f"factor (inner radius / outer radius) must be a number, got {factor!r}")
+    if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be between 0 and 1, got {factor!r}")
     n_out = n_samples // 2
     n_in = n_samples - n_out

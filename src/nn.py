@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from .engine import Value, weighted_sum
+from .engine import Value, _describe, weighted_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
@@ -81,9 +81,11 @@ class Neuron(Module):
         self.fused = bool(fused)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
+        if hasattr(x, "tolist") and not isinstance(x, Value):
+            x = x.tolist()  # a numpy row such as X[0] becomes a list of floats
         if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
             raise TypeError(
-                f"a neuron takes a list of {self.nin} inputs, got {type(x).__name__}"
+                f"a neuron takes a list of {self.nin} inputs, got {_describe(x)}"
             )
         if len(x) != self.nin:
             raise ValueError(

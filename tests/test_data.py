@@ -1,0 +1,150 @@
+"""Tests for the seeded toy data sets (`backproplab.data`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from sklearn import datasets as sklearn_datasets
+
+from backproplab.data import make_circles, make_moons, make_xor
+
+GENERATORS = [make_moons, make_circles, make_xor]
+
+
+@pytest.mark.parametrize(
+    "n_samples, noise, seed",
+    [(100, 0.1, 1337), (7, 0.3, 0), (2, 0.0, 5), (251, 0.05, 42), (64, 0.2, 2**32 - 1)],
+)
+def test_make_moons_equals_scikit_learn(n_samples, noise, seed):
+    X, y = make_moons(n_samples, noise, seed)
+    X_sk, y_sk = sklearn_datasets.make_moons(
+        n_samples=n_samples, noise=noise, random_state=seed
+    )
+    np.testing.assert_array_equal(X, X_sk)
+    np.testing.assert_array_equal(y, y_sk)
+
+
+def test_make_moons_defaults_are_micrograds_demo():
+    X, y = make_moons()
+    X_sk, y_sk = sklearn_datasets.make_moons(n_samples=100, noise=0.1, random_state=1337)
+    np.testing.assert_array_equal(X, X_sk)
+    np.testing.assert_array_equal(y, y_sk)
+
+
+@pytest.mark.parametrize("n_samples, noise, seed", [(50, 0.05, 3), (9, 0.0, 0)])
+def test_make_circles_equals_scikit_learn(n_samples, noise, seed):
+    X, y = make_circles(n_samples, noise, seed, factor=0.5)
+    X_sk, y_sk = sklearn_datasets.make_circles(
+        n_samples=n_samples, noise=noise, random_state=seed, factor=0.5
+    )
+    np.testing.assert_array_equal(X, X_sk)
+    np.testing.assert_array_equal(y, y_sk)
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+@pytest.mark.parametrize("n_samples", [2, 3, 100, 101])
+def test_shapes_types_and_labels(make, n_samples):
+    X, y = make(n_samples=n_samples)
+    assert X.shape == (n_samples, 2)
+    assert y.shape == (n_samples,)
+    assert X.dtype == np.float64
+    assert np.issubdtype(y.dtype, np.integer)
+    assert set(y.tolist()) == {0, 1}
+    assert np.isfinite(X).all()
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles])
+def test_two_classes_of_nearly_equal_size(make):
+    _, y = make(n_samples=101)
+    assert sorted(np.bincount(y).tolist()) == [50, 51]
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+def test_same_seed_same_data_other_seed_other_data(make):
+    X1, y1 = make(n_samples=40, seed=4)
+    X2, y2 = make(n_samples=40, seed=4)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    X3, _ = make(n_samples=40, seed=5)
+    assert not np.array_equal(X1, X3)
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+def test_noise_zero_and_noise_larger(make):
+    X0, y0 = make(n_samples=40, noise=0.0, seed=1)
+    X1, y1 = make(n_samples=40, noise=0.3, seed=1)
+    np.testing.assert_array_equal(y0, y1)  # the same shuffle; only the jitter differs
+    spread = np.abs(X1 - X0)
+    assert 0.05 < spread.mean() < 0.5
+
+
+def test_circles_radii_without_noise():
+    X, y = make_circles(n_samples=60, noise=0.0, factor=0.3)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_allclose(radius[y == 0], 1.0)
+    np.testing.assert_allclose(radius[y == 1], 0.3)
+
+
+def test_xor_labels_follow_the_quadrants():
+    X, y = make_xor(n_samples=200, noise=0.0)
+    assert set(map(tuple, X.tolist())) == {(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)}
+    np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] < 0).astype(int))
+    assert np.bincount(y).tolist() == [100, 100]
+
+
+def test_moons_shape_without_noise():
+    X, y = make_moons(n_samples=100, noise=0.0)
+    upper, lower = X[y == 0], X[y == 1]
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0)
+    assert (upper[:, 1] >= -1e-12).all() and (lower[:, 1] <= 0.5 + 1e-12).all()
+
+
+def test_numpy_integers_are_accepted():
+    X, y = make_moons(n_samples=np.int64(10), seed=np.int64(3))
+    X_ref, y_ref = make_moons(n_samples=10, seed=3)
+    np.testing.assert_array_equal(X, X_ref)
+
+
+BAD_ARGUMENTS = [
+    (dict(n_samples="100"), TypeError, "'100'"),
+    (dict(n_samples=10.0), TypeError, "10.0"),
+    (dict(n_samples=True), TypeError, "True"),
+    (dict(n_samples=None), TypeError, "None"),
+    (dict(n_samples=1), ValueError, "got 1"),
+    (dict(n_samples=0), ValueError, "got 0"),
+    (dict(n_samples=-5), ValueError, "got -5"),
+    (dict(noise=-0.1), ValueError, "-0.1"),
+    (dict(noise=math.nan), ValueError, "nan"),
+    (dict(noise=math.inf), ValueError, "inf"),
+    (dict(noise="0.1"), TypeError, "'0.1'"),
+    (dict(noise=None), TypeError, "None"),
+    (dict(seed="x"), TypeError, "'x'"),
+    (dict(seed=1.5), TypeError, "1.5"),
+    (dict(seed=None), TypeError, "None"),
+    (dict(seed=-1), ValueError, "-1"),
+    (dict(seed=2**32), ValueError, "4294967296"),
+]
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+@pytest.mark.parametrize("kwargs, error, given", BAD_ARGUMENTS)
+def test_bad_arguments(make, kwargs, error, given):
+    with pytest.raises(error) as info:
+        make(**kwargs)
+    message = str(info.value)
+    assert given in message
+    assert next(iter(kwargs)) in message  # names the argument
+
+
+@pytest.mark.parametrize(
+    "factor, error", [(0, ValueError), (1, ValueError), (1.5, ValueError), (-0.5, ValueError),
+                      (math.nan, ValueError), ("0.5", TypeError), (None, TypeError)]
+)
+def test_circles_factor(factor, error):
+    with pytest.raises(error) as info:
+        make_circles(factor=factor)
+    assert "factor" in str(info.value)
+    assert repr(factor) in str(info.value)
