@@ -589,8 +589,15 @@ def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
             return f"{names[expo]}·{c}**({names[expo]} - 1)"
         if child is expo and child is not base:
             return f"{o}·log({names[base]})"
-    if op == "w·x+b":
-        return "the matching w or x (1 for b)"
+    if op == "w·x+b" and len(node._prev) % 2 == 1:
+        k = len(node._prev) // 2  # _prev is (w1..wk, x1..xk, b)
+        ws, xs = node._prev[:k], node._prev[k:2 * k]
+        if child is node._prev[-1] and child not in ws and child not in xs:
+            return "1"
+        if child in ws and child not in xs:
+            return names[xs[ws.index(child)]]
+        if child in xs and child not in ws:
+            return names[ws[xs.index(child)]]
     return "its local derivative"
 
 
@@ -708,12 +715,14 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
 # ------------------------------------------------------------------ training_dashboard
 
 
-def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 300,
+def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
                        resolution: int = 40) -> Lab:
     """Train with play / pause / step / reset, a learning-rate control and live plots.
 
-    Play runs one training step per tick (pause it at any time; the notebook stays
-    responsive because each step is a separate, short callback). The loss curve is
+    Play runs one training step per tick, every `interval` milliseconds (pause it at
+    any time; the notebook stays responsive because each step is a separate, short
+    callback). Keep `interval` longer than a step takes, or ticks queue up and training
+    runs on for a moment after a pause. The loss curve is
     redrawn every step; the decision boundary (when X has two columns) every
     `boundary_every` steps and whenever training pauses or finishes. The learning-rate
     slider sets `trainer.learning_rate` (the base rate; a schedule still scales it).

@@ -4,7 +4,7 @@ import ipywidgets as W
 import pytest
 
 from backproplab.data import make_moons
-from backproplab.engine import Value, topological_order
+from backproplab.engine import Value, topological_order, weighted_sum
 from backproplab.nn import MLP
 from backproplab.train import Trainer
 from backproplab.widgets import (
@@ -64,6 +64,29 @@ def test_a_callback_error_is_shown_in_the_widget_and_cleared_when_fixed():
     assert isinstance(lab.last_error, ZeroDivisionError)
     lab.controls["b"].value = 4.0
     assert lab.errors.value == "" and "data 0.2500" in lab.dot
+
+
+def test_without_dot_the_widget_shows_how_to_install_it_and_the_outline(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
+    lab = graph_explorer(lambda a, b: a * b, a=2.0, b=-3.0)
+    assert lab.errors.value == ""
+    assert "`dot` program was not found" in lab.graph.value
+    assert "out  data    -6.0000  grad     1.0000  = a * b" in lab.graph.value
+    lab.controls["a"].value = 1.0
+    assert "out  data    -3.0000" in lab.graph.value
+
+
+def test_stepper_spells_out_a_fused_neuron():
+    w = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
+    x = [Value(2.0, label="x1"), Value(3.0, label="x2")]
+    b = Value(0.25, label="b")
+    n = weighted_sum(w, x, b)
+    n.label = "n"
+    lab = backprop_stepper(n)
+    lab.controls["step"].value = 1
+    assert "d n/d w1 = x1 = 2.0000" in lab.message.value
+    assert "d n/d x2 = w2 = -1.0000" in lab.message.value
+    assert "d n/d b = 1 = 1.0000" in lab.message.value
 
 
 def test_a_function_that_returns_a_number_is_reported():
