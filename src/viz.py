@@ -102,6 +102,9 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
 
 
 def _fmt(x: float) -> str:
+    """4 decimals as in micrograd's drawings; very large or tiny numbers in e-notation."""
+    if x != 0 and not 1e-4 <= abs(x) < 1e6:
+        return f"{x:.4e}"
     return f"{x:.4f}"
 
 
@@ -302,7 +305,7 @@ def graph_outline(root: Value, *, max_lines: int = 300) -> str:
     for v in order[:max_lines]:
         how = "= " + _expression(v, names) if v._op else "(input)"
         lines.append(
-            f"{names[v]:<{width}}  data {v.data:>10.4f}  grad {v.grad:>10.4f}  {how}"
+            f"{names[v]:<{width}}  data {_fmt(v.data):>10}  grad {_fmt(v.grad):>10}  {how}"
         )
     if len(order) > max_lines:
         lines.append(f"... and {len(order) - max_lines} more values (the last is the output)")
@@ -399,7 +402,8 @@ def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: boo
         n = len(entry["paths"])
         if not entry["complete"]:
             lines.append(f"  (only the first {n} paths are listed; pass max_paths to see more)")
-        lines.append(f"  sum over {n} path{'s' if n != 1 else ''}: {entry['total']:.4f}")
+        partial = "" if entry["complete"] else " listed (a partial sum)"
+        lines.append(f"  sum over {n} path{'s' if n != 1 else ''}{partial}: {entry['total']:.4f}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

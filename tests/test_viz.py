@@ -230,6 +230,29 @@ def test_outline_lists_every_value_inputs_first():
     assert "= n0**2" in graph_outline(y)
 
 
+def test_tiny_and_huge_numbers_stay_readable():
+    a = Value(1e-7, label="a")
+    b = a * 1e15
+    b.label = "b"
+    src = draw_graph(b).source
+    assert "{ a | data 1.0000e-07 | grad 0.0000 }" in src
+    assert "{ b | data 1.0000e+08 | grad 0.0000 }" in src
+    assert "data 1.0000e-07" in graph_outline(b)
+    assert "data 2.5000 |" in draw_graph(Value(2.5)).source
+
+
+def test_path_listing_is_capped_and_says_so():
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(12):  # each level doubles the number of paths: 4096 in all
+        v = v * v.tanh()
+    v.label = "out"
+    text = describe_paths(v, max_paths=50)
+    assert "path 50:" in text and "path 51:" not in text
+    assert "only the first 50 paths are listed" in text
+    assert "sum over 50 paths listed (a partial sum)" in text
+
+
 def test_outline_of_a_huge_graph_is_cut_short():
     text = graph_outline(chain(1000))
     assert len(text.splitlines()) == 301
