@@ -3,6 +3,7 @@ links that lead somewhere, a clean tree, and Binder getting the same versions as
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -18,6 +19,7 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 IMPORT = re.compile(r"^\s*(import\s+\w|from\s+[\w.]+\s+import\s)", re.MULTILINE)
 
 
+@functools.cache
 def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
