@@ -96,7 +96,10 @@ def _svg_html(drawing: viz.GraphDrawing) -> str:
     except viz.graphviz.ExecutableNotFound:
         return "<pre>" + html.escape(viz.DOT_MISSING_MESSAGE + "\n\n" + drawing.outline) + "</pre>"
     start = svg.find("<svg")
-    return '<div style="overflow:auto">' + (svg[start:] if start >= 0 else svg) + "</div>"
+    svg = svg[start:] if start >= 0 else svg
+    # shrink a wide graph to the cell's width, as Jupyter does with a displayed SVG
+    svg = svg.replace("<svg ", '<svg style="max-width:100%; height:auto" ', 1)
+    return '<div style="overflow:auto">' + svg + "</div>"
 
 
 def _slider_range(value: float) -> tuple[float, float]:
@@ -279,7 +282,8 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
             f"<td style='text-align:right'><b>{entry['total']:.4f}</b></td></tr>"
         )
     return (
-        f"<div><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
+        f"<div class='bpl-paths'><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
+        "<style>.bpl-paths td, .bpl-paths th {padding: 2px 10px}</style>"
         "<table style='border-collapse:collapse; font-family:monospace'>"
         + head + "".join(rows) + "</table></div>"
     )
