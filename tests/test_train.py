@@ -132,3 +132,37 @@ def test_bad_data_and_models_are_clear_errors():
         Trainer(lambda x: x, X, y)
     with pytest.raises(ValueError, match="nan or infinite"):
         Trainer(MLP(2, [2, 1]), np.full((10, 2), np.nan), y)
+
+
+def test_hinge_steps_match_micrograds_own_demo_loop():
+    """Same weights in micrograd itself, its demo's loss and update: the same numbers."""
+    from micrograd.engine import Value as MicroValue
+    from micrograd.nn import MLP as MicroMLP
+
+    X, y = make_moons(30, seed=11)
+    ours = MLP(2, [6, 6, 1], activation="relu", output_activation="linear", seed=4)
+    theirs = MicroMLP(2, [6, 6, 1])
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        q.data = p.data
+    trainer = Trainer(ours, X, y, learning_rate=1.0, schedule="linear_decay", steps=3)
+    yb = y * 2 - 1
+    for k in range(3):
+        # micrograd's demo.ipynb, verbatim in substance
+        inputs = [list(map(MicroValue, row)) for row in X]
+        scores = list(map(theirs, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(yb, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in theirs.parameters())
+        total = data_loss + reg_loss
+        accuracy = sum((yi > 0) == (si.data > 0) for yi, si in zip(yb, scores)) / len(yb)
+        theirs.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 3
+        for p in theirs.parameters():
+            p.data -= lr * p.grad
+        record = trainer.step()
+        assert record["loss"] == pytest.approx(total.data, rel=1e-12)
+        assert record["accuracy"] == accuracy and record["learning_rate"] == pytest.approx(lr)
+    assert [p.data for p in ours.parameters()] == pytest.approx(
+        [q.data for q in theirs.parameters()], rel=1e-10, abs=1e-12
+    )
