@@ -16,7 +16,7 @@ import time
 
 from backproplab import viz
 from backproplab.engine import topological_order
-from backproplab.widgets import graph_explorer
+from backproplab.widgets import backprop_stepper, graph_explorer, neuron_playground
 
 
 def fifty_node_function(x, w, b):
@@ -59,7 +59,7 @@ def main() -> None:
     def line(name, xs):
         ms = sorted(1000 * x for x in xs)
         q1, _, q3 = statistics.quantiles(ms, n=4)
-        return (f"{name:<28} median {statistics.median(ms):7.1f} ms   IQR {q1:6.1f}-{q3:6.1f} ms   "
+        return (f"{name:<32} median {statistics.median(ms):7.1f} ms   IQR {q1:6.1f}-{q3:6.1f} ms   "
                 f"min {ms[0]:6.1f}   max {ms[-1]:6.1f}")
 
     print(f"graph_explorer: {n_values} values + {sum(1 for v in topological_order(lab.root) if v._op)} "
@@ -72,8 +72,25 @@ def main() -> None:
     small = time.perf_counter()
     for _ in range(20):
         viz.draw_graph(lab.root).source
-    print(f"{'  DOT text alone':<28} {1000 * (time.perf_counter() - small) / 20:7.2f} ms per drawing")
+    print(f"{'  DOT text alone':<32} {1000 * (time.perf_counter() - small) / 20:7.2f} ms per drawing")
     print("target: 50 ms or less per change")
+
+    # the other graph widgets, for comparison (same measure: change -> new SVG ready)
+    neuron = neuron_playground()
+    moves = [round(-2.9 + 0.2 * k, 2) for k in range(args.changes)]  # w1 starts at -3
+    times = []
+    for v in moves:
+        start = time.perf_counter()
+        neuron.controls["w1"].value = v
+        times.append(time.perf_counter() - start)
+    print(line(f"neuron_playground ({len(topological_order(neuron.root))} values)", times))
+    stepper = backprop_stepper(lab.root)
+    times = []
+    for k in range(1, min(args.changes, len(stepper.sequence)) + 1):
+        start = time.perf_counter()
+        stepper.controls["step"].value = k
+        times.append(time.perf_counter() - start)
+    print(line(f"backprop_stepper ({len(stepper.sequence)} values)", times))
 
 
 if __name__ == "__main__":
