@@ -33,6 +33,27 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) pieces into one output.
+
+    The kernel sends printed text in pieces whenever it flushes, which depends on timing,
+    so the same cell can come back as one stream output on one run and two on the next.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def normalize(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Make an executed notebook's bytes independent of when and where it ran."""
     nb = copy.deepcopy(nb)
@@ -40,6 +61,8 @@ def normalize(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view is not None:
