@@ -474,7 +474,7 @@ def derivative_lab(
     """Move x and h: the secant through x and x+h against the tangent at x.
 
     `f` takes a number (and works on Values too, for the exact slope; plain arithmetic
-    does); by default f(x) = 3x**2 - 4x + 5. `h` moves on a log scale from 1e-10 to 2.
+    does); by default f(x) = 3x**2 - 4x + 5. `h` moves on a log scale from 1e-10 to 1.
     Shown: the secant/tangent plot, the forward and central difference estimates with
     their errors, and the error against h on log-log axes with the current h marked.
 
@@ -488,8 +488,8 @@ def derivative_lab(
         raise TypeError(f"f must be a function of one number, got {_describe(f)}")
     x = _number(x, "x")
     h = _number(h, "h")
-    if not 1e-10 <= h <= 2:
-        raise ValueError(f"h must be between 1e-10 and 2, got {h!r}")
+    if not 1e-10 <= h <= 1:
+        raise ValueError(f"h must be between 1e-10 and 1, got {h!r}")
     lo, hi = viz._check_range(xlim)
     if not lo <= x <= hi:
         raise ValueError(f"x = {x} is outside xlim {xlim}")
@@ -497,7 +497,7 @@ def derivative_lab(
     lab.controls = {
         "x": W.FloatSlider(min=lo, max=hi, value=x, step=0.05, description="x",
                            continuous_update=continuous_update, readout_format=".2f"),
-        "h": W.FloatLogSlider(min=-10, max=math.log10(2), base=10, value=h, step=0.1,
+        "h": W.FloatLogSlider(min=-10, max=0, base=10, value=h, step=0.1,
                               description="h", continuous_update=continuous_update,
                               readout_format=".1e"),
     }
@@ -523,7 +523,8 @@ def derivative_lab(
             "forward_error": abs(forward - exact), "central_error": abs(central - exact),
         }
         lab.table.value = (
-            "<table style='font-family:monospace'>"
+            "<style>.bpl-diffs td {padding: 1px 12px 1px 0}</style>"
+            "<table class='bpl-diffs' style='font-family:monospace'>"
             f"<tr><td>exact slope f'(x)</td><td>{exact:.10f}</td><td></td></tr>"
             f"<tr><td>forward (f(x+h) - f(x)) / h</td><td>{forward:.10f}</td>"
             f"<td>error {abs(forward - exact):.3e}</td></tr>"
@@ -543,7 +544,8 @@ def derivative_lab(
             state["error_x"] = xv
         state["marker"].set_xdata([hv, hv])  # only the marker of the current h moves
         state["marker_text"].set_x(hv)
-        state["marker_text"].set_text(f" h = {hv:.1e}")
+        state["marker_text"].set_text(f" h = {hv:.1e} ")
+        state["marker_text"].set_horizontalalignment("right" if hv > 1e-4 else "left")
         lab.error_image.value = viz.figure_to_png(lab.error_figure)
 
     lab._refresh = update
