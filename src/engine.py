@@ -325,20 +325,26 @@ class Value:
         # are set aside and added back at the end. (Passing them on again would count
         # the earlier call twice in every input.)
         earlier = [node.grad for node in order]
-        if any(earlier):
+        had_gradients = any(earlier)
+        if had_gradients:
             for node in order:
                 node.grad = 0.0
         self.grad = seed
         for node in reversed(order):
             node._backward(node.grad)
-        for node, grad in zip(order, earlier):
-            node.grad += grad
-            if not math.isfinite(node.grad):
-                raise OverflowError(
-                    f"a gradient overflowed to {node.grad!r} at a {node._op or 'leaf'} "
-                    f"node (data {node.data:g}); the inputs or the upstream gradient "
-                    "are too large for this expression"
-                )
+        if had_gradients:
+            for node, grad in zip(order, earlier):
+                node.grad += grad
+        # One sum checks every gradient quickly: an inf or nan anywhere makes it inf or
+        # nan. (A sum of large finite gradients can overflow too, so look before raising.)
+        if not math.isfinite(sum(node.grad for node in order)):
+            for node in order:
+                if not math.isfinite(node.grad):
+                    raise OverflowError(
+                        f"a gradient overflowed to {node.grad!r} at a "
+                        f"{node._op or 'leaf'} node (data {node.data:g}); the inputs or "
+                        "the upstream gradient are too large for this expression"
+                    )
 
     def zero_grad(self) -> None:
         """Reset `.grad` to 0 on this value and everything it was computed from."""
@@ -350,6 +356,14 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
 
+def _check_list(items: object, what: str) -> None:
+    """A TypeError unless `items` is a list, a tuple or another sequence (not a string)."""
+    if type(items) in (list, tuple):
+        return  # the usual case, answered quickly
+    if isinstance(items, (Value, str, bytes)) or not isinstance(items, Sequence):
+        raise TypeError(f"weighted_sum needs a list of {what}, got {_describe(items)}")
+
+
 def weighted_sum(
     weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value
 ) -> Value:
@@ -358,26 +372,24 @@ def weighted_sum(
     A neuron's sum drawn as single node: fewer nodes to build and walk, so training runs
     faster. Inputs may be Values or plain numbers (numbers get no gradient).
     """
-    for what, items in (("weights", weights), ("inputs", inputs)):
-        if isinstance(items, (Value, str, bytes)) or not isinstance(items, Sequence):
-            raise TypeError(
-                f"weighted_sum needs a list of {what}, got {_describe(items)}"
-            )
-    for w in (*weights, bias):
-        if not isinstance(w, Value):
-            raise TypeError(
-                f"weighted_sum needs Values as weights and bias (they get gradients), "
-                f"got {_describe(w)}"
-            )
+    _check_list(weights, "weights")
+    _check_list(inputs, "inputs")
     if len(weights) != len(inputs):
         raise ValueError(
             f"weighted_sum needs as many inputs as weights: "
             f"got {len(inputs)} inputs for {len(weights)} weights"
         )
     xs = [x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in inputs]
-    total = bias.data
-    for w, x in zip(weights, xs):
-        total += w.data * x.data
+    try:
+        total = bias.data
+        for w, x in zip(weights, xs):
+            total += w.data * x.data
+    except (AttributeError, TypeError):  # a weight or the bias is not a Value
+        bad = next(v for v in (*weights, bias) if not isinstance(v, Value))
+        raise TypeError(
+            f"weighted_sum needs Values as weights and bias (they get gradients), "
+            f"got {_describe(bad)}"
+        ) from None
     out = _node(total, (*weights, *xs, bias), "w·x+b")
     ws = tuple(weights)
 

@@ -81,12 +81,8 @@ class Neuron(Module):
         self.fused = bool(fused)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        if hasattr(x, "tolist") and not isinstance(x, Value):
-            x = x.tolist()  # a numpy row such as X[0] becomes a list of floats
-        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
-            raise TypeError(
-                f"a neuron takes a list of {self.nin} inputs, got {_describe(x)}"
-            )
+        if type(x) is not list:  # a list, the usual case, needs no conversion
+            x = self._as_list(x)
         if len(x) != self.nin:
             raise ValueError(
                 f"this neuron expects {self.nin} inputs, got {len(x)}"
@@ -105,6 +101,16 @@ class Neuron(Module):
         if self.activation == "sigmoid":
             return act.sigmoid()
         return act
+
+    def _as_list(self, x: object) -> list:
+        """Inputs given as a tuple or a numpy row, as a list; anything else is an error."""
+        if hasattr(x, "tolist") and not isinstance(x, Value):
+            x = x.tolist()  # a numpy row such as X[0] becomes a list of floats
+        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
+            raise TypeError(
+                f"a neuron takes a list of {self.nin} inputs, got {_describe(x)}"
+            )
+        return list(x)
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias (micrograd's order)."""
