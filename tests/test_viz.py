@@ -10,7 +10,7 @@ from IPython.core.formatters import DisplayFormatter
 
 from backproplab import viz
 from backproplab.data import make_moons
-from backproplab.engine import Value, topological_order
+from backproplab.engine import Value
 from backproplab.nn import MLP
 from backproplab.viz import (
     describe_paths,
