@@ -169,6 +169,7 @@ def test_partial_slopes_accepts_exact_and_nudged_answers():
         ((19, 12, 2), "sign is flipped"),
         ((19, -12, 10), "df/dc"),  # c's value instead of its slope
         ((-12, 19, 2), "df/da"),  # order mixed up
+        ((19.03, -11.98, 2.0), "smaller h"),  # forward nudges with h = 0.01
     ],
 )
 def test_partial_slopes_rejects_wrong_answers(wrong, says, capsys):

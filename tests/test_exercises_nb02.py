@@ -21,6 +21,7 @@ def test_composition_slope_accepts_the_hand_and_numeric_answers():
         (8, "value y itself"),
         (6, "not right yet"),  # 3 * 2x: forgot to square u
         (-24, "not right yet"),
+        (24.3, "close but not close enough"),  # a forward difference with h = 0.01
     ],
 )
 def test_composition_slope_rejects_wrong_answers(wrong, says, capsys):

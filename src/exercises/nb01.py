@@ -251,6 +251,12 @@ def _check_partial_slopes(answer: object) -> Verdict:
         return Verdict(False, "df/da: a appears twice in f, in a*b**2 and in c*a; count both.")
     if close(got, -want, 1e-3).correct:
         return Verdict(False, f"{name}: the sign is flipped.")
+    if close(got, want, 0.05).correct:
+        return Verdict(
+            False,
+            f"{name} = {got:g} is close but not close enough: if you nudged, use a "
+            "smaller h (such as 1e-6), or work out the exact value by hand.",
+        )
     return Verdict(False, f"{name} = {got:g} is not right yet.")
 
 

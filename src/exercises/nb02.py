@@ -51,6 +51,12 @@ def _check_composition_slope(answer: object) -> Verdict:
         )
     if close(got, _U1**3, 1e-4).correct:
         return Verdict(False, "8 is the value y itself; the question asks for its slope.")
+    if close(got, _COMPOSITION, 0.05).correct:
+        return Verdict(
+            False,
+            f"{got:g} is close but not close enough: a forward difference or a large h "
+            "leaves an error. Use the exact chain rule, or a central difference with a small h.",
+        )
     return Verdict(False, f"{got:g} is not right yet.")
 
 
