@@ -138,6 +138,13 @@ class GraphDrawing(graphviz.Digraph):
                 "text/html": "<pre>" + html.escape(text) + "</pre>",
             }
 
+    def copy(self) -> GraphDrawing:
+        """A copy that keeps the outline and the other extra attributes."""
+        twin = super().copy()
+        twin.outline, twin.value_count, twin.summarised = self.outline, self.value_count, self.summarised
+        twin.node_ids = dict(getattr(self, "node_ids", {}))
+        return twin
+
     def svg(self) -> str:
         """The drawing rendered as SVG text (needs `dot`)."""
         return self.pipe(format="svg", encoding="utf-8")

@@ -188,6 +188,12 @@ def test_missing_dot_displays_message_and_outline_instead_of_raising(monkeypatch
     assert "`dot` program was not found" in data["text/plain"]
 
 
+def test_a_copy_keeps_the_outline_for_the_missing_dot_message(monkeypatch, tmp_path):
+    copy = draw_graph(lecture_graph()).copy()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert "L  data    -8.0000" in copy._repr_mimebundle_()["text/plain"]
+
+
 def test_with_dot_jupyter_gets_svg():
     data, _ = DisplayFormatter().format(draw_graph(lecture_graph()))
     assert "<svg" in data["image/svg+xml"]
