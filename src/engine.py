@@ -203,8 +203,9 @@ class Value:
         out = _node(data, (self, other), "**")
 
         def _backward(grad: float) -> None:
-            # d(out)/d(self) = other * self**(other-1); d(out)/d(other) = out * log(self)
+            # d(out)/d(self) = other * self**(other - 1)
             self.grad += other.data * _power(self.data, other.data - 1) * grad
+            # d(out)/d(other) = out * log(self)
             other.grad += data * math.log(self.data) * grad
 
         out._backward = _backward
@@ -330,11 +331,13 @@ class Value:
             for node in order:
                 node.grad = 0.0
         self.grad = seed
-        for node in reversed(order):
-            node._backward(node.grad)
-        if had_gradients:
-            for node, grad in zip(order, earlier):
-                node.grad += grad
+        try:
+            for node in reversed(order):
+                node._backward(node.grad)
+        finally:  # also when a node raises, so the earlier gradients are not lost
+            if had_gradients:
+                for node, grad in zip(order, earlier):
+                    node.grad += grad
         # One sum checks every gradient quickly: an inf or nan anywhere makes it inf or
         # nan. (A sum of large finite gradients can overflow too, so look before raising.)
         if not math.isfinite(sum(node.grad for node in order)):

@@ -856,3 +856,15 @@ def test_repr():
     v.grad = -1.0
     assert repr(v) == "Value(data=2.5, grad=-1, label='w')"
     assert repr(Value(3.0)) == "Value(data=3, grad=0)"
+
+
+def test_a_failed_backward_keeps_earlier_gradients():
+    a = Value(0.0)
+    b = Value(2.0)
+    (a * b).backward()
+    assert (a.grad, b.grad) == (2.0, 0.0)
+    with pytest.raises(ZeroDivisionError):
+        (a**0.5 + b).backward()
+    assert a.grad == 2.0  # what the first call left is still there
+    (a * b).zero_grad()
+    assert (a.grad, b.grad) == (0.0, 0.0)
