@@ -4,6 +4,13 @@ Nothing here replaces or patches the engine. `teaching_backward` walks a real gr
 `Value`s with its own loop, so a notebook can run the two classic mistakes on purpose:
 visiting the nodes in the wrong order, and overwriting gradients (`=`) instead of
 adding to them (`+=`). The real `Value.backward()` does neither.
+
+`teaching_backward` first sets every gradient in the graph to 0 and the root's to 1.
+Then each node, in the chosen order, hands each input its share: the local derivative
+times the node's own gradient. order="output first" walks the reverse of the
+topological order, as `backward()` does; "inputs first" walks it forwards, so a node
+passes its gradient on before it has received it. accumulate=True adds each share
+(`+=`); False overwrites (`=`), so an input used twice keeps only its last share.
 """
 
 from __future__ import annotations
@@ -58,35 +65,34 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     )
 
 
-def teaching_backward(
-    root: Value, *, order: str = "output first", accumulate: bool = True
-) -> None:
-    """A teaching version of `root.backward()` that can be told to make a mistake.
-
-    Every gradient in the graph is first reset to 0 and the root's set to 1. Then each
-    node, in the chosen order, hands each input its share: local derivative times the
-    node's own gradient.
-
-    order="output first" walks the reverse of the topological order (what `backward()`
-    does); "inputs first" walks it forwards, so a node passes its gradient on before it
-    has received it. accumulate=True adds each share (`+=`); False overwrites (`=`), so
-    an input used twice keeps only its last share.
-    """
+def _check_backward_arguments(root: object, order: object, accumulate: object) -> None:
+    """Raise a clear error for arguments `teaching_backward` cannot use."""
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
     if not isinstance(accumulate, bool):
         raise TypeError(f"accumulate must be True or False, got {accumulate!r}")
+
+
+def teaching_backward(
+    root: Value, *, order: str = "output first", accumulate: bool = True
+) -> None:
+    """A teaching version of root.backward(), which can be told to make a mistake.
+
+    order="inputs first" walks the graph the wrong way round; accumulate=False
+    overwrites gradients (`=`) instead of adding to them (`+=`).
+    """
+    _check_backward_arguments(root, order, accumulate)
     nodes = topological_order(root)  # inputs first, root last
     for node in nodes:
         node.grad = 0.0
-    root.grad = 1.0
+    root.grad = 1.0  # the seed: d root / d root = 1
     walk = reversed(nodes) if order == "output first" else nodes
     for node in walk:
+        # hand each input its share: local derivative times this node's gradient
         for child, local in zip(node._prev, local_derivatives(node)):
-            share = local * node.grad
             if accumulate:
-                child.grad += share
+                child.grad += local * node.grad  # one share per use, added up
             else:
-                child.grad = share
+                child.grad = local * node.grad  # the bug: only the last share stays
