@@ -26,7 +26,7 @@ LATENCIES: dict[str, list[float]] = {"graph": [], "any": []}
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook tab on show
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab(tmp_path_factory, request):
     server = JupyterLab(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab"))
     yield server
@@ -41,7 +41,7 @@ def lab(tmp_path_factory, request):
         say(request.config, line)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:
         # launch() gives every run a fresh, temporary profile (user data dir)
