@@ -178,6 +178,7 @@ def draw_graph(
     max_nodes: int = 300,
     grads: dict[Value, float] | None = None,
     show_names: bool = False,
+    max_width: float | None = 9.0,
 ) -> GraphDrawing:
     """Draw the graph that computed `root`: a node per Value, a small node per operation.
 
@@ -192,11 +193,19 @@ def draw_graph(
     - `grads`: gradients to show instead of each value's `.grad` (the backprop stepper
       uses it to show a backward pass part-way through); values missing from it show 0.
     - `show_names=True` names unlabelled values `n<i>`, as the text outline does.
+    - `max_width`: a drawing wider than this many inches is scaled down to it (9 inches
+      fits a notebook's output column, where JupyterLab shows an SVG at its natural size
+      and cuts off what does not fit); `None` keeps the natural size.
     """
     root = _check_root(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
     max_nodes = _check_limit(max_nodes, "max_nodes")
+    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
+    if max_width is not None:
+        if isinstance(max_width, bool) or not isinstance(max_width, numbers.Real) or not 0 < max_width < math.inf:
+            raise ValueError(f"max_width must be a positive number of inches or None, got {_describe(max_width)}")
+        graph_attr["size"] = f"{max_width:g},1000"  # graphviz only ever scales down to it
     highlighted = set()
     for v in highlight if not isinstance(highlight, Value) else (highlight,):
         if not isinstance(v, Value):
@@ -206,7 +215,7 @@ def draw_graph(
     order = topological_order(root)
     dot = GraphDrawing(
         name="computation_graph",
-        graph_attr={"rankdir": rankdir, "bgcolor": "white"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"color": "#555555"},
     )
@@ -548,11 +557,13 @@ def plot_difference_errors(
     hs = np.logspace(-15, 0, 121) if hs is None else np.asarray(hs, dtype=float)
     exact = float(_as_number(df(float(x))))
     fig, ax, made = _new_axes(ax)
+    # float32 in its own lighter colours and thicker dots: for large h both precisions
+    # make the same error, and the dotted line must still show on top of the solid one
     styles = [
-        ("float64", np.float64, "-"),
-        ("float32", np.float32, ":"),
+        ("float64", np.float64, dict(linestyle="-", linewidth=1.5), ("C0", "C3")),
+        ("float32", np.float32, dict(linestyle=":", linewidth=2.5), ("C9", "C1")),
     ]
-    for tname, t, ls in styles:
+    for tname, t, style, (forward_colour, central_colour) in styles:
         xt = t(x)
         fwd, ctr = [], []
         for h in hs:
@@ -568,8 +579,8 @@ def plot_difference_errors(
         ctr = np.array(ctr)
         fwd[fwd == 0] = np.nan  # log axes cannot show an exact 0
         ctr[ctr == 0] = np.nan
-        ax.loglog(hs, fwd, ls, color="C0", label=f"forward, {tname}")
-        ax.loglog(hs, ctr, ls, color="C3", label=f"central, {tname}")
+        ax.loglog(hs, fwd, color=forward_colour, label=f"forward, {tname}", **style)
+        ax.loglog(hs, ctr, color=central_colour, label=f"central, {tname}", **style)
     for axis in (ax.xaxis, ax.yaxis):
         # plain-text powers of ten: the same labels as matplotlib's default, drawn
         # without its mathtext engine, which makes this plot several times faster
@@ -657,9 +668,8 @@ def plot_loss_curve(losses: Sequence[float], *, ax=None, title: str | None = Non
         raise TypeError(f"losses must be a list of numbers, got {_describe(losses)}") from None
     fig, ax, made = _new_axes(ax)
     if ys:
-        ax.plot(range(1, len(ys) + 1), ys, color="C0", marker="." if len(ys) < 60 else None,
-                label="loss")
-        ax.legend(loc="upper right")
+        # one curve, named by the axis label: a legend would only hide data
+        ax.plot(range(1, len(ys) + 1), ys, color="C0", marker="." if len(ys) < 60 else None)
         if log and min(ys) > 0:
             ax.set_yscale("log")
     else:

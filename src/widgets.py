@@ -97,7 +97,7 @@ def _svg_html(drawing: viz.GraphDrawing) -> str:
         return "<pre>" + html.escape(viz.DOT_MISSING_MESSAGE + "\n\n" + drawing.outline) + "</pre>"
     start = svg.find("<svg")
     svg = svg[start:] if start >= 0 else svg
-    # shrink a wide graph to the cell's width, as Jupyter does with a displayed SVG
+    # shrink a wide graph to the width of the widget's area
     svg = svg.replace("<svg ", '<svg style="max-width:100%; height:auto" ', 1)
     return '<div style="overflow:auto">' + svg + "</div>"
 
@@ -131,7 +131,9 @@ def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSl
         min=lo,
         max=hi,
         value=value,
-        step=0.01,
+        # the browser snaps a slider's value to its steps as soon as it shows it, so a
+        # start value such as the lecture's bias 6.8813735870195432 gets no steps
+        step=0.01 if round(value, 2) == value else None,
         description=name,
         continuous_update=continuous_update,
         readout_format=".2f",
@@ -202,6 +204,7 @@ def _grads_line(root: Value, leaves_only: bool = True) -> str:
 
 def graph_explorer(
     f: Callable[..., Value],
+    /,
     *,
     rankdir: str = "LR",
     color_by_grad: bool = False,
@@ -291,6 +294,7 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
 
 def chain_rule_paths(
     f: Callable[..., Value],
+    /,
     *,
     rankdir: str = "LR",
     continuous_update: bool = True,
@@ -555,7 +559,8 @@ def derivative_lab(
         W.HBox([lab.controls["x"], lab.controls["h"]]),
         lab.errors,
         lab.table,
-        W.HBox([lab.slope_image, lab.error_image]),
+        # side by side where the notebook is wide enough, one under the other where not
+        W.HBox([lab.slope_image, lab.error_image], layout=W.Layout(flex_flow="row wrap")),
     ]
     lab.refresh()
     return lab
@@ -851,7 +856,7 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
         W.HBox([play, step_button, reset_button, lr]),
         W.HBox([lab.progress_bar, lab.progress]),
         lab.errors,
-        W.HBox(pictures),
+        W.HBox(pictures, layout=W.Layout(flex_flow="row wrap")),
     ]
     lab.refresh()
     return lab

@@ -313,11 +313,12 @@ def quad(x):
     return 3 * x**2 - 4 * x + 5
 
 
-def assert_readable(fig, n_axes=1):
+def assert_readable(fig, n_axes=1, legend=True):
     assert len(fig.axes) == n_axes
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel()
-        assert ax.get_legend() is not None
+        if legend:
+            assert ax.get_legend() is not None
     assert fig.number not in plt.get_fignums()  # closed: Jupyter shows it once
 
 
@@ -375,7 +376,9 @@ def test_plot_activations_uses_the_engine_derivatives():
 
 def test_plot_loss_curve_and_its_empty_state():
     fig = plot_loss_curve([3.0, 2.0, 1.5], title="Squared error")
-    assert_readable(fig)
+    # a single curve is named by its axis; a legend would only cover the curve's end
+    assert_readable(fig, legend=False)
+    assert fig.axes[0].get_ylabel() == "loss" and fig.axes[0].get_legend() is None
     assert fig.axes[0].get_title() == "Squared error"
     assert list(fig.axes[0].lines[0].get_ydata()) == [3.0, 2.0, 1.5]
     empty = plot_loss_curve([])
@@ -410,3 +413,14 @@ def test_plot_into_given_axes_returns_that_figure_open():
         assert fig.number in plt.get_fignums()
     finally:
         plt.close(fig)
+
+
+def test_wide_drawings_are_scaled_to_fit_a_notebook_column():
+    xs = [Value(float(i), label=f"x{i}") for i in range(8)]
+    total = sum(x * x for x in xs)
+    assert 'size="9,1000"' in draw_graph(total).source
+    assert not re.search(r"[\s\[]size=", draw_graph(total, max_width=None).source)
+    width = float(re.search(r'<svg width="([\d.]+)pt"', draw_graph(total).svg()).group(1))
+    assert width <= 9 * 72 + 1
+    with pytest.raises(ValueError, match="max_width"):
+        draw_graph(total, max_width=0)

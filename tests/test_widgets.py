@@ -312,3 +312,18 @@ def test_dashboard_without_two_columns_has_no_boundary():
     assert lab.boundary_figure is None and lab.boundary_image not in lab.children[-1].children
     with pytest.raises(TypeError, match="needs a Trainer"):
         training_dashboard("trainer")
+
+
+def test_an_input_may_be_called_f_like_the_lectures():
+    lab = graph_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    assert lab.root.data == -8.0
+    paths = chain_rule_paths(lambda a, f: a * f, a=2.0, f=-2.0)
+    assert paths.root.data == -4.0
+
+
+def test_a_start_value_off_the_slider_grid_is_not_rounded_by_the_slider():
+    # the browser snaps a value to the slider's steps; the lecture's bias has no step
+    lab = neuron_playground()
+    assert lab.controls["b"].value == 6.8813735870195432
+    assert lab.controls["b"].step is None
+    assert graph_explorer(lambda a: a * 2, a=1.5).controls["a"].step == 0.01
