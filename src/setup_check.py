@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -94,21 +95,24 @@ class EnvironmentReport:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        def cell(text: str) -> str:  # `dot` -> <code>dot</code>, like the notebook's prose
+            return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
         colours = {"ok": "#1a7f37", "missing": "#cf222e", "look": "#9a6700"}
         head = "".join(f"<th style='text-align:left'>{h}</th>"
                        for h in ("Check", "Status", "Found", "What to do"))
         body = "".join(
             "<tr>"
-            f"<td style='text-align:left'>{html.escape(c.name)}</td>"
+            f"<td style='text-align:left'>{cell(c.name)}</td>"
             f"<td style='text-align:left;color:{colours[c.status]};font-weight:bold'>"
             f"{STATUSES[c.status]}</td>"
-            f"<td style='text-align:left'>{html.escape(c.found)}</td>"
-            f"<td style='text-align:left'>{html.escape(c.fix or 'nothing')}</td>"
+            f"<td style='text-align:left'>{cell(c.found)}</td>"
+            f"<td style='text-align:left'>{cell(c.fix or 'nothing')}</td>"
             "</tr>"
             for c in self.checks
         )
         return (f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-                f"<p><b>{html.escape(self.summary())}</b></p>")
+                f"<p><b>{cell(self.summary())}</b></p>")
 
 
 def _major(version: str) -> int | None:

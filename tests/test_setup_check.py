@@ -161,3 +161,11 @@ def test_check_module_imports_no_widget_or_graphviz_code_at_import_time():
     source = Path(setup_check.__file__).read_text(encoding="utf-8")
     top_level = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert not any("ipywidgets" in line or "graphviz" in line for line in top_level)
+
+
+def test_html_table_shows_code_as_code_and_escapes_the_rest():
+    report = EnvironmentReport([Check("Graphviz `dot`", "missing", "no <dot>", "run `make course`")])
+    html = report._repr_html_()
+    assert "<code>dot</code>" in html and "<code>make course</code>" in html
+    assert "`" not in html
+    assert "&lt;dot&gt;" in html
