@@ -98,7 +98,9 @@ def run_all(runs: list[Run], setup_path: str) -> None:
             stdout=subprocess.PIPE,
             text=True,
         )
-        run.ask_ready = run.process.stdout.readline()  # type: ignore[union-attr]
+        line = run.process.stdout.readline()  # type: ignore[union-attr]
+        if not line or not json.loads(line).get("ready"):
+            raise SystemExit(f"{run.name} ({run.gc} gc) did not start; see its error above")
     try:
         total = max(run.steps for run in runs)
         for k in range(total):
@@ -169,12 +171,18 @@ def report(runs: list[Run], steps: int, micrograd_steps: int) -> None:
             continue
         common = min(len(run.losses), len(reference.losses))
         diffs = [abs(a - b) for a, b in zip(run.losses[:common], reference.losses[:common])]
-        if reference.steps == run.steps:
-            diffs.append(abs(run.final["loss"] - reference.final["loss"]))
         same_accuracy = run.accuracies[:common] == reference.accuracies[:common]
+        # micrograd's final pass: the loss after all its steps, which this run also has
+        if reference.steps == run.steps:
+            mine = (run.final["loss"], run.final["accuracy"])
+        else:
+            mine = (run.losses[reference.steps], run.accuracies[reference.steps])
+        diffs.append(abs(mine[0] - reference.final["loss"]))
+        same_accuracy = same_accuracy and mine[1] == reference.final["accuracy"]
+        common += 1
         print(
             f"{run.name} ({run.gc} gc) vs micrograd: largest loss difference over "
-            f"{common} steps {max(diffs):.1e}, accuracies "
+            f"{common} losses {max(diffs):.1e}, accuracies "
             f"{'identical' if same_accuracy else 'DIFFER'}"
         )
     if micrograd_steps < steps:
