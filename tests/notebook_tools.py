@@ -47,3 +47,15 @@ def say(config, line: str) -> None:
             reporter.write_line(line)
         else:
             print(line)
+
+
+def problems(nb) -> list[str]:
+    """Every error output and every stderr text, with the cell it came from."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append(f"cell {index}: {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.text[:500]}")
+    return found

@@ -24,22 +24,15 @@ from notebook_tools import NOTEBOOKS, ROOT, say
 
 RUN_ALL = r"""
 import json, sys
-from pathlib import Path
-sys.path.insert(0, "tools")
-import run_notebooks
+sys.path.insert(0, "tests")
+from notebook_tools import problems, runner
 
 report = {}
-for path in run_notebooks.notebook_paths():
-    nb = run_notebooks.execute(path)
-    errors, texts = [], []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.output_type == "error":
-                errors.append(f"{out.ename}: {out.evalue}")
-            elif out.output_type == "stream" and out.name == "stderr":
-                errors.append(out.text[:300])
-            texts.append(out.get("text", "") + str(out.get("data", {}).get("text/plain", "")))
-    report[path.name] = {"errors": errors, "text": "\n".join(texts)}
+for path in runner.notebook_paths():
+    nb = runner.execute(path)
+    texts = [out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+             for cell in nb.cells for out in cell.get("outputs", [])]
+    report[path.name] = {"errors": problems(nb), "text": "\n".join(texts)}
 print(json.dumps(report))
 """
 

@@ -13,7 +13,7 @@ import time
 import nbformat
 import pytest
 
-from notebook_tools import NOTEBOOKS, ids, runner, say
+from notebook_tools import NOTEBOOKS, ids, problems, runner, say
 
 TIMES: dict[str, float] = {}
 
@@ -26,18 +26,6 @@ def report_total_time(request):
         slowest = max(TIMES, key=TIMES.get)
         say(request.config, f"notebooks: {len(TIMES)} executed in {total:.1f} s in all "
                             f"(target: under 120 s); slowest {slowest} {TIMES[slowest]:.1f} s")
-
-
-def problems(nb: nbformat.NotebookNode) -> list[str]:
-    """Every error output and every stderr text, with the cell it came from."""
-    found = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.output_type == "error":
-                found.append(f"cell {index}: {output.ename}: {output.evalue}")
-            elif output.output_type == "stream" and output.name == "stderr":
-                found.append(f"cell {index} wrote to stderr: {output.text[:500]}")
-    return found
 
 
 def test_there_are_notebooks():
