@@ -109,6 +109,9 @@ def screenshot(page, name: str) -> None:
     for old in ARTIFACTS.glob(f"{name}-*.png"):
         old.unlink()
     panel = page.locator(f"{NOTEBOOK} .jp-WindowedPanel-outer")
+    if not panel.count():  # the notebook never opened: keep what the page shows instead
+        page.screenshot(path=str(ARTIFACTS / f"{name}-00.png"))
+        return
     height = panel.evaluate("el => el.scrollHeight")
     for index, top in enumerate(range(0, min(height, 40_000), 950)):
         panel.evaluate(f"el => el.scrollTop = {top}")
