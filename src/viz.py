@@ -101,8 +101,9 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     return {v: (v.label if v.label else f"n{i}") for i, v in enumerate(order)}
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float) -> str:
     """4 decimals as in micrograd's drawings; very large or tiny numbers in e-notation."""
+    x = x + 0.0  # -0.0 (from, say, 0 * -2) reads as 0.0000, not -0.0000
     if x != 0 and not 1e-4 <= abs(x) < 1e6:
         return f"{x:.4e}"
     return f"{x:.4f}"
@@ -245,9 +246,9 @@ def draw_graph(
         uid = f"n{i}"
         dot.node_ids[v] = uid
         title = v.label if v.label else (names[v] if show_names else "")
-        fields = [_record_escape(title), f"data {_fmt(v.data)}"]
+        fields = [_record_escape(title), f"data {format_number(v.data)}"]
         if show_grad:
-            fields.append(f"grad {_fmt(grad_of(v))}")
+            fields.append(f"grad {format_number(grad_of(v))}")
         record = " | ".join(fields)
         # a record lays its fields across the rank direction: braces turn it so that
         # the fields read left to right in both layouts
@@ -286,7 +287,7 @@ def _summary_text(order: Sequence[Value], max_nodes: int) -> str:
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {key}: {n}")
     root = order[-1]
-    lines.append(f"Output: data {_fmt(root.data)}, grad {_fmt(root.grad)}")
+    lines.append(f"Output: data {format_number(root.data)}, grad {format_number(root.grad)}")
     lines.append(
         f"To draw it anyway pass max_nodes={len(order)} (slow and hard to read for "
         "more than a few hundred values)."
@@ -321,7 +322,7 @@ def graph_outline(root: Value, *, max_lines: int = 300) -> str:
     for v in order[:max_lines]:
         how = "= " + _expression(v, names) if v._op else "(input)"
         lines.append(
-            f"{names[v]:<{width}}  data {_fmt(v.data):>10}  grad {_fmt(v.grad):>10}  {how}"
+            f"{names[v]:<{width}}  data {format_number(v.data):>10}  grad {format_number(v.grad):>10}  {how}"
         )
     if len(order) > max_lines:
         lines.append(f"... and {len(order) - max_lines} more values (the last is the output)")

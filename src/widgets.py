@@ -89,6 +89,9 @@ class Lab(W.VBox):
         return run
 
 
+_num = viz.format_number
+
+
 def _svg_html(drawing: viz.GraphDrawing) -> str:
     """The drawing as inline SVG, or the missing-`dot` message plus the outline."""
     try:
@@ -192,10 +195,10 @@ def _evaluate_graph(f: Callable, names: list[str], values: list[float]) -> Value
 
 def _grads_line(root: Value, leaves_only: bool = True) -> str:
     order = topological_order(root)
-    parts = [f"<b>{html.escape(root.label or 'out')} = {root.data:.4f}</b>"]
+    parts = [f"<b>{html.escape(root.label or 'out')} = {_num(root.data)}</b>"]
     for v in order:
         if v.label and (not v._prev or not leaves_only) and v is not root:
-            parts.append(f"d{html.escape(root.label or 'out')}/d{html.escape(v.label)} = {v.grad:.4f}")
+            parts.append(f"d{html.escape(root.label or 'out')}/d{html.escape(v.label)} = {_num(v.grad)}")
     return "&nbsp;&nbsp; ".join(parts)
 
 
@@ -267,13 +270,13 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
             route = " &rarr; ".join(html.escape(names[v]) for v in path["nodes"])
             factors = " &times; ".join(
                 f"<span title='d {html.escape(names[b])} / d {html.escape(names[a])}'>"
-                f"&part;{html.escape(names[b])}/&part;{html.escape(names[a])} = {fac:.4f}</span>"
+                f"&part;{html.escape(names[b])}/&part;{html.escape(names[a])} = {_num(fac)}</span>"
                 for a, b, fac in zip(path["nodes"], path["nodes"][1:], path["factors"])
             )
-            first = f"{name} = {leaf.data:.4f}" if k == 0 else ""
+            first = f"{name} = {_num(leaf.data)}" if k == 0 else ""
             rows.append(
                 f"<tr><td>{first}</td><td>{route}</td><td>{factors}</td>"
-                f"<td style='text-align:right'>{path['product']:.4f}</td></tr>"
+                f"<td style='text-align:right'>{_num(path['product'])}</td></tr>"
             )
         agree = math.isclose(entry["total"], leaf.grad, rel_tol=1e-9, abs_tol=1e-12)
         mark = "&#10003; agrees" if agree else "&#10007; differs"
@@ -281,8 +284,8 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
         rows.append(
             "<tr style='border-bottom:1px solid #999'>"
             f"<td></td><td colspan='2'><i>sum over {len(entry['paths'])} path(s){more}; "
-            f"backward() gives {name}.grad = {leaf.grad:.4f}</i> {mark}</td>"
-            f"<td style='text-align:right'><b>{entry['total']:.4f}</b></td></tr>"
+            f"backward() gives {name}.grad = {_num(leaf.grad)}</i> {mark}</td>"
+            f"<td style='text-align:right'><b>{_num(entry['total'])}</b></td></tr>"
         )
     return (
         f"<div class='bpl-paths'><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
@@ -437,11 +440,11 @@ def neuron_playground(
         drawing = viz.draw_graph(o, rankdir=rankdir)
         lab.root, lab.values, lab.drawing, lab.dot = o, values, drawing, drawing.source
         grads = "&nbsp;&nbsp; ".join(
-            f"do/d{k} = {values[k].grad:.4f}"
+            f"do/d{k} = {_num(values[k].grad)}"
             for k in [f"x{i}" for i in range(1, n_in + 1)] + [f"w{i}" for i in range(1, n_in + 1)] + ["b"]
         )
         lab.summary.value = (
-            f"<b>o = {act}(n) = {o.data:.4f}</b> with n = {n.data:.4f}<br>{grads}"
+            f"<b>o = {act}(n) = {_num(o.data)}</b> with n = {_num(n.data)}<br>{grads}"
         )
         lab.graph.value = _svg_html(drawing)
 
@@ -702,7 +705,7 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
             name = html.escape(names[node])
             if not node._prev:
                 msg = (f"'{name}' is an input: nothing to pass on; its gradient "
-                       f"d{out}/d{name} = {node.grad:.4f} is final.")
+                       f"d{out}/d{name} = {_num(node.grad)} is final.")
             else:
                 inputs = list(dict.fromkeys(node._prev))
                 local = local_gradients(node)
@@ -711,8 +714,8 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
                     c = html.escape(names[child])
                     rule = html.escape(_local_rule(node, child, names))
                     parts.append(
-                        f"d {name}/d {c} = {rule} = {d:.4f}, so {c}.grad += "
-                        f"{d:.4f} * {node.grad:.4f}"
+                        f"d {name}/d {c} = {rule} = {_num(d)}, so {c}.grad += "
+                        f"{_num(d)} * {_num(node.grad)}"
                     )
                 msg = f"node '{name}' ({html.escape(node._op)}): " + "; ".join(parts)
             node._backward(node.grad)
@@ -773,7 +776,7 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
     def show_progress():
         t = lab.trainer
         if t.losses:
-            text = (f"<b>step {t.steps_taken} of {t.steps}</b> &nbsp; loss {t.losses[-1]:.4f}"
+            text = (f"<b>step {t.steps_taken} of {t.steps}</b> &nbsp; loss {_num(t.losses[-1])}"
                     f" &nbsp; accuracy {100 * t.accuracies[-1]:.0f}% &nbsp; "
                     f"learning rate {t.learning_rates[-1]:.4g}")
         else:

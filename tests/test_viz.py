@@ -1,6 +1,7 @@
 """Graph drawings (DOT text, SVG, determinism, the missing-`dot` fallback, the size guard),
 the chain-rule path listing and the course plots."""
 
+import math
 import re
 
 import matplotlib.pyplot as plt
@@ -424,3 +425,13 @@ def test_wide_drawings_are_scaled_to_fit_a_notebook_column():
     assert width <= 9 * 72 + 1
     with pytest.raises(ValueError, match="max_width"):
         draw_graph(total, max_width=0)
+
+
+def test_zero_never_reads_as_minus_zero():
+    # (c - 6) * f at c = 6, f = -2 is -0.0 in floating point; a learner should see 0
+    c = Value(6.0, label="c")
+    out = (c - 6) * Value(-2.0, label="f")
+    out.label = "L"
+    assert out.data == 0 and math.copysign(1, out.data) == -1
+    assert "-0.0000" not in draw_graph(out).source
+    assert "data 0.0000" in draw_graph(out).source
