@@ -90,6 +90,8 @@ class Lab(W.VBox):
 
 
 _num = viz.format_number
+# a picture that shrinks (keeping its shape) to half the notebook's width at most
+_HALF_WIDTH = W.Layout(max_width="50%", height="auto", object_fit="contain")
 
 
 def _svg_html(drawing: viz.GraphDrawing) -> str:
@@ -509,8 +511,9 @@ def derivative_lab(
                               readout_format=".1e"),
     }
     lab.table = W.HTML()
-    lab.slope_image = W.Image(format="png")
-    lab.error_image = W.Image(format="png")
+    # each picture takes half the width, so both stay in view side by side
+    lab.slope_image = W.Image(format="png", layout=_HALF_WIDTH)
+    lab.error_image = W.Image(format="png", layout=_HALF_WIDTH)
     lab.estimates = {}
     lab.slope_figure = None
     lab.error_figure = None
@@ -562,8 +565,7 @@ def derivative_lab(
         W.HBox([lab.controls["x"], lab.controls["h"]]),
         lab.errors,
         lab.table,
-        # side by side where the notebook is wide enough, one under the other where not
-        W.HBox([lab.slope_image, lab.error_image], layout=W.Layout(flex_flow="row wrap")),
+        W.HBox([lab.slope_image, lab.error_image]),
     ]
     lab.refresh()
     return lab
@@ -654,7 +656,7 @@ def backprop_stepper(
     lab = Lab()
     n = len(sequence)
     play = W.Play(min=0, max=n, value=0, step=1, interval=interval, description="Play",
-                  repeat=False)
+                  repeat=False, show_repeat=False)
     slider = W.IntSlider(min=0, max=n, value=0, step=1, description="step",
                          continuous_update=True)
     W.link((play, "value"), (slider, "value"))
@@ -756,7 +758,7 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
     lab = Lab()
     lab.trainer = trainer
     play = W.Play(min=0, max=trainer.steps, value=trainer.steps_taken, step=1,
-                  interval=interval, description="Play", repeat=False)
+                  interval=interval, description="Play", repeat=False, show_repeat=False)
     step_button = W.Button(description="Step", tooltip="one training step", icon="step-forward")
     reset_button = W.Button(description="Reset", tooltip="back to the starting weights", icon="undo")
     lr = W.FloatLogSlider(min=-3, max=1, base=10, value=trainer.learning_rate, step=0.05,
@@ -766,8 +768,9 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
                     "learning_rate": lr}
     lab.progress = W.HTML()
     lab.progress_bar = W.IntProgress(min=0, max=trainer.steps, value=trainer.steps_taken)
-    lab.loss_image = W.Image(format="png")
-    lab.boundary_image = W.Image(format="png")
+    # side by side at half the width each: the boundary stays in view while training runs
+    lab.loss_image = W.Image(format="png", layout=_HALF_WIDTH)
+    lab.boundary_image = W.Image(format="png", layout=_HALF_WIDTH)
     lab.loss_figure = None
     lab.boundary_figure = None
     two_d = trainer.X.shape[1] == 2
@@ -859,7 +862,7 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
         W.HBox([play, step_button, reset_button, lr]),
         W.HBox([lab.progress_bar, lab.progress]),
         lab.errors,
-        W.HBox(pictures, layout=W.Layout(flex_flow="row wrap")),
+        W.HBox(pictures),
     ]
     lab.refresh()
     return lab

@@ -77,8 +77,11 @@ class Exercise:
         if verdict.correct:
             print(f"✓ {self.title}: correct. {verdict.message}".rstrip())
         else:
+            message = verdict.message.rstrip()
+            if message and message[-1] not in ".!?)":
+                message += "."
             more = " Try `.hint()` if you are stuck." if self.hints else ""
-            print(f"✗ {self.title}: not yet. {verdict.message}{more}")
+            print(f"✗ {self.title}: not yet. {message}{more}")
         return verdict.correct
 
     def hint(self) -> None:
