@@ -77,13 +77,18 @@ def run_all(page, lab: JupyterLab, name: str) -> None:
     # the menu a learner uses: Run > Run All Cells
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    # every code cell has its execution number (none queued as [*]) and the kernel is idle
+    # every code cell has its execution number (none queued as [*]), or an error stopped
+    # Run All (the cells after it never run); then the kernel is idle
     page.wait_for_function(
         """() => {
           const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
           if (!panel) return false;
+          const stopped = [...panel.querySelectorAll(
+              '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+            .some(o => o.textContent.includes('Traceback'));
           const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-          return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+          return stopped ||
+            (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)));
         }""",
         timeout=180_000,
     )
