@@ -39,8 +39,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.course-installed: $(VENV)/bin/python requirements.txt pyproject.toml
+# JupyterLab's defaults for the course (no "fetch Jupyter news?" pop-up over the notebook)
+$(VENV)/.course-installed: $(VENV)/bin/python requirements.txt pyproject.toml tools/jupyterlab_overrides.json
 	$(PY) -m pip install -q -r requirements.txt
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.course-installed requirements-dev.txt

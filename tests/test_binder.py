@@ -82,7 +82,17 @@ def binder(tmp_path_factory, request):
         [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],
         cwd=repo, env=env, capture_output=True, text=True)
     assert install.returncode == 0, f"pip install -r binder/requirements.txt failed:\n{install.stderr[-3000:]}"
+    # then, still from the root, binder/postBuild
+    post = subprocess.run(["bash", "binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True)
+    assert post.returncode == 0, f"binder/postBuild failed:\n{post.stderr[-3000:]}"
     return repo, venv, env
+
+
+def test_binder_jupyterlab_shows_no_news_popup(binder):
+    _repo, venv, _env = binder
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    settings = json.loads(overrides.read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
 
 def test_binder_folder_has_what_repo2docker_reads():
