@@ -1,7 +1,7 @@
 """The exercises of 03 Computation graphs accept the right answers and reject wrong ones."""
 
 from backproplab.engine import Value, topological_order, weighted_sum
-from backproplab.exercises import nb03
+from backproplab.exercises import is_stub, nb03
 
 
 # ------------------------------------------------------------------ neuron_sum
@@ -71,10 +71,10 @@ def test_is_stub_tells_stubs_from_answers():
     def adds(a):
         a.grad += 1.0
 
-    assert nb03.is_stub(stub) and nb03.is_stub(passes)
-    assert not nb03.is_stub(answer)
-    assert not nb03.is_stub(adds)
-    assert not nb03.is_stub(3.0)
+    assert is_stub(stub) and is_stub(passes)
+    assert not is_stub(answer)
+    assert not is_stub(adds)
+    assert not is_stub(3.0)
 
 
 # ----------------------------------------------------------------- count_graph

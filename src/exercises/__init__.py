@@ -15,13 +15,30 @@ answer and rejects wrong ones.
 
 from __future__ import annotations
 
+import dis
 import math
 from collections.abc import Callable, Sequence
 
-__all__ = ["Exercise", "Verdict", "close", "NOT_ANSWERED"]
+__all__ = ["Exercise", "Verdict", "close", "is_stub", "NOT_ANSWERED"]
 
 # the placeholder learners replace with their answer: `answer = ...`
 NOT_ANSWERED = ...
+
+
+def is_stub(fn: object) -> bool:
+    """True for a function whose whole body is `...` (or `pass`): the unanswered stub."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    steps = [
+        (i.opname, i.argval)
+        for i in dis.get_instructions(code)
+        if i.opname not in ("RESUME", "NOP", "CACHE")
+    ]
+    return steps in (
+        [("LOAD_CONST", None), ("RETURN_VALUE", None)],  # Python 3.11
+        [("RETURN_CONST", None)],  # Python 3.12 and later
+    )
 
 
 class Verdict:
@@ -65,7 +82,7 @@ class Exercise:
 
     def check(self, *answer: object) -> bool:
         """Print whether `answer` is right (and if not, why); return True or False."""
-        if not answer or any(a is NOT_ANSWERED or a is None for a in answer):
+        if not answer or any(a is NOT_ANSWERED or a is None or is_stub(a) for a in answer):
             print(f"{self.title}: not answered yet. Replace the `...` with your answer "
                   "and run the cell again.")
             return False

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-import dis
 from collections.abc import Callable
 from typing import Any
 
 from ..engine import Value, topological_order
-from . import NOT_ANSWERED, Exercise, Verdict, close
+from . import Exercise, Verdict, close
 
-__all__ = ["FunctionExercise", "is_stub", "neuron_sum", "count_graph", "stale_value"]
-
-
-def is_stub(fn: object) -> bool:
-    """True for a function whose whole body is `...` (or `pass`): the unanswered stub."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return False
-    steps = [
-        (i.opname, i.argval)
-        for i in dis.get_instructions(code)
-        if i.opname not in ("RESUME", "NOP", "CACHE")
-    ]
-    return steps in (
-        [("LOAD_CONST", None), ("RETURN_VALUE", None)],  # Python 3.11
-        [("RETURN_CONST", None)],  # Python 3.12 and later
-    )
-
-
-class FunctionExercise(Exercise):
-    """An exercise answered with a function: a stub whose body is `...` is not answered yet."""
-
-    def check(self, *answer: object) -> bool:
-        if answer and is_stub(answer[0]):
-            return super().check(NOT_ANSWERED)
-        return super().check(*answer)
+__all__ = ["neuron_sum", "count_graph", "stale_value"]
 
 
 def _tuple_of_numbers(answer: object, size: int, what: str) -> Verdict | None:
@@ -91,7 +65,7 @@ def _check_neuron_sum(fn: Callable[..., Any]) -> Verdict:
     return Verdict(True, "Your graph has the 5 inputs, two * nodes and two + nodes.")
 
 
-neuron_sum = FunctionExercise(
+neuron_sum = Exercise(
     "neuron_sum",
     _check_neuron_sum,
     hints=[

@@ -7,7 +7,6 @@ from typing import Any
 
 from ..engine import Value
 from . import Exercise, Verdict, close
-from .nb03 import FunctionExercise
 
 __all__ = ["hand_gradients", "div_backward", "reuse_grad"]
 
@@ -117,7 +116,7 @@ def _check_div_backward(fn: Callable[..., Any]) -> Verdict:
     return Verdict(True, "Local derivative times upstream gradient, accumulated with +=.")
 
 
-div_backward = FunctionExercise(
+div_backward = Exercise(
     "div_backward",
     _check_div_backward,
     hints=[
