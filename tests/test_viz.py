@@ -12,6 +12,7 @@ from IPython.core.formatters import DisplayFormatter
 from backproplab import viz
 from backproplab.data import make_moons
 from backproplab.engine import Value
+from lecture import lecture_values
 from backproplab.nn import MLP
 from backproplab.viz import (
     describe_paths,
@@ -28,16 +29,7 @@ from backproplab.viz import (
 
 def lecture_graph(run_backward=True):
     """L = (a*b + c) * f from the lecture, with its labels."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    L, _ = lecture_values()
     if run_backward:
         L.backward()
     return L

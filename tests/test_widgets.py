@@ -7,6 +7,7 @@ from backproplab.data import make_moons
 from backproplab.engine import Value, topological_order, weighted_sum
 from backproplab.nn import MLP
 from backproplab.train import Trainer
+from lecture import lecture_values
 from backproplab.widgets import (
     backprop_stepper,
     chain_rule_paths,
@@ -16,19 +17,6 @@ from backproplab.widgets import (
     training_dashboard,
 )
 
-
-def lecture_graph():
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return L, {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f}
 
 
 # ------------------------------------------------------------------ graph_explorer
@@ -109,7 +97,7 @@ def test_graph_explorer_rejects_bad_arguments():
 
 
 def test_stepper_walks_reverse_topological_order_and_ends_at_backwards_grads():
-    L, v = lecture_graph()
+    L, v = lecture_values()
     lab = backprop_stepper(L)
     assert lab.sequence == list(reversed(topological_order(L)))
     assert lab.controls["step"].max == len(lab.sequence) == 7
@@ -119,7 +107,7 @@ def test_stepper_walks_reverse_topological_order_and_ends_at_backwards_grads():
 
 
 def test_stepper_fills_in_gradients_one_node_at_a_time():
-    L, v = lecture_graph()
+    L, v = lecture_values()
     lab = backprop_stepper(L)
     step = lab.controls["step"]
     assert "{ L | data -8.0000 | grad 1.0000 }" in lab.dot
@@ -137,7 +125,7 @@ def test_stepper_fills_in_gradients_one_node_at_a_time():
 
 
 def test_stepper_leaves_the_learners_grads_as_they_were():
-    L, v = lecture_graph()
+    L, v = lecture_values()
     v["a"].grad = 123.0  # e.g. left over from an earlier backward()
     lab = backprop_stepper(L)
     lab.controls["step"].value = 7
