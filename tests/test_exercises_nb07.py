@@ -50,8 +50,8 @@ def test_hinge_values_right_answer_passes():
         ([max(0, 1 + y * s) for y, s in nb07.HINGE_PAIRS], "sign is flipped"),
         ([max(0, 1 - s) for _, s in nb07.HINGE_PAIRS], "label is missing"),
         ([0, 0.75, 1.5, 2.0, 1.5], "pair 3"),  # the point exactly on the margin
-        ([0, 0.75, 1.5, 0], "expected 5 numbers"),
-        ("0, 0.75, 1.5, 0, 1.5", "expected a list"),
+        ([0, 0.75, 1.5, 0], "Expected 5 numbers"),
+        ("0, 0.75, 1.5, 0, 1.5", "Expected a list"),
     ],
 )
 def test_hinge_values_wrong_answers_fail_with_a_reason(wrong, says, capsys):

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dis
 import math
-from collections.abc import Callable, Sequence
+import numbers
+from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Exercise", "Verdict", "close", "is_stub", "NOT_ANSWERED"]
+__all__ = ["Exercise", "Verdict", "close", "as_number", "as_numbers", "is_stub", "NOT_ANSWERED"]
 
 # the placeholder learners replace with their answer: `answer = ...`
 NOT_ANSWERED = ...
@@ -47,6 +48,31 @@ class Verdict:
     def __init__(self, correct: bool, message: str = "") -> None:
         self.correct = bool(correct)
         self.message = message
+
+
+def as_number(answer: object) -> float | None:
+    """`answer` as a finite float (a Value counts as its number), or None if it is not one."""
+    data = getattr(answer, "data", answer)
+    if isinstance(data, bool) or not isinstance(data, numbers.Real) or not math.isfinite(data):
+        return None
+    return float(data)
+
+
+def as_numbers(answer: object, count: int, what: str) -> list[float] | Verdict:
+    """`answer` as `count` finite floats (Values count as their numbers), or a Verdict
+    saying what was expected; `what` names the numbers, e.g. "(df/da, df/db)"."""
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+        return Verdict(False, f"Expected a list of {count} numbers {what}, "
+                              f"got {type(answer).__name__} {answer!r}.")
+    items = list(answer)
+    if len(items) != count:
+        return Verdict(False, f"Expected {count} numbers {what}, got {len(items)} of them.")
+    values = [as_number(item) for item in items]
+    for item, value in zip(items, values):
+        if value is None:
+            return Verdict(False, f"Expected finite numbers {what}, "
+                                  f"got {type(item).__name__} {item!r}.")
+    return values  # type: ignore[return-value]
 
 
 def close(got: object, expected: float, tolerance: float = 1e-4) -> Verdict:

@@ -12,30 +12,12 @@ import math
 import numbers
 from collections.abc import Callable
 
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, as_numbers, close
 
 __all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
 
 
-def _numbers(answer: object, count: int, names: str) -> list[float] | Verdict:
-    """The answer as `count` floats, or a Verdict saying what shape was expected."""
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
-        return Verdict(
-            False, f"Expected a tuple of {count} numbers {names}, got {type(answer).__name__}."
-        )
-    if len(answer) != count:
-        return Verdict(
-            False, f"Expected {count} numbers {names}, got {len(answer)} of them."
-        )
-    values = []
-    for item in answer:
-        data = getattr(item, "data", item)  # a Value counts as its number
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            return Verdict(False, f"Expected numbers {names}, got {type(item).__name__} {item!r}.")
-        if not math.isfinite(data):
-            return Verdict(False, f"Expected finite numbers, got {data!r}.")
-        values.append(float(data))
-    return values
+
 
 
 # ----------------------------------------- 1. a gradient by central differences
@@ -173,7 +155,7 @@ _CENTRAL_ERROR = abs((_cube(_X + _H) - _cube(_X - _H)) / (2 * _H) - _EXACT)  # h
 
 
 def _check_forward_vs_central(answer: object) -> Verdict:
-    values = _numbers(answer, 2, "(forward_error, central_error)")
+    values = as_numbers(answer, 2, "(forward_error, central_error)")
     if isinstance(values, Verdict):
         return values
     forward, central = values
@@ -232,7 +214,7 @@ _PARTIALS = (_B**2 + _C, 2 * _A * _B, _A)  # f = a*b**2 + c*a: (19, -12, 2)
 
 
 def _check_partial_slopes(answer: object) -> Verdict:
-    values = _numbers(answer, 3, "(df/da, df/db, df/dc)")
+    values = as_numbers(answer, 3, "(df/da, df/db, df/dc)")
     if isinstance(values, Verdict):
         return values
     names = ("df/da", "df/db", "df/dc")

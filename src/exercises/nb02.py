@@ -8,22 +8,13 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, as_number, close
 
 __all__ = ["composition_slope", "reciprocal_backward", "diamond_paths"]
 
 
-def _number(got: object) -> float | None:
-    """`got` as a finite float (a Value counts as its number), or None if it is not one."""
-    data = getattr(got, "data", got)
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        return None
-    if not math.isfinite(data):
-        return None
-    return float(data)
+
 
 
 # ------------------------------------------------ 1. the slope of a composition
@@ -35,7 +26,7 @@ _COMPOSITION = 3 * _U1**2 * 2 * _X1  # 24
 
 
 def _check_composition_slope(answer: object) -> Verdict:
-    got = _number(answer)
+    got = as_number(answer)
     if got is None:
         return Verdict(False, f"Expected a number, got {type(answer).__name__} {answer!r}.")
     if close(got, _COMPOSITION, 1e-4).correct:
@@ -100,7 +91,7 @@ def _check_reciprocal_backward(answer: object) -> Verdict:
                 "Not answered yet: the function returned None. Replace its body `...` "
                 "with your code, and remember the `return`.",
             )
-        got = _number(raw)
+        got = as_number(raw)
         if got is None:
             return Verdict(
                 False, f"It should return a number, but returned {type(raw).__name__} {raw!r}."
@@ -159,7 +150,7 @@ def _check_diamond_paths(answer: object) -> Verdict:
     names = "(via_u, via_v, total)"
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 3:
         return Verdict(False, f"Expected a tuple of 3 numbers {names}, got {answer!r}.")
-    values = [_number(item) for item in answer]
+    values = [as_number(item) for item in answer]
     if any(v is None for v in values):
         return Verdict(False, f"Expected 3 numbers {names}, got {answer!r}.")
     via_u, via_v, total = values

@@ -6,19 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine import Value, topological_order
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, as_numbers, close
 
 __all__ = ["neuron_sum", "count_graph", "stale_value"]
 
 
-def _tuple_of_numbers(answer: object, size: int, what: str) -> Verdict | None:
-    """None if `answer` is a tuple/list of `size` numbers, else a Verdict saying why not."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != size:
-        return Verdict(False, f"expected {what}, got {type(answer).__name__} {answer!r}")
-    for item in answer:
-        if isinstance(item, bool) or not isinstance(item, (int, float)):
-            return Verdict(False, f"expected {what}, got {answer!r}")
-    return None
+
 
 
 # ------------------------------------------------------------------ 1. neuron_sum
@@ -101,17 +94,17 @@ def _values_and_links(root: Value) -> tuple[int, int]:
 
 
 def _check_count_graph(answer: object) -> Verdict:
-    wrong = _tuple_of_numbers(answer, 2, "a pair (values, links) such as (5, 4)")
-    if wrong:
-        return wrong
+    got = as_numbers(answer, 2, "(values, links), such as (5, 4)")
+    if isinstance(got, Verdict):
+        return got
     values, links = _values_and_links(count_graph_expression())
-    got_values, got_links = answer  # type: ignore[misc]
+    got_values, got_links = got
     if got_values != values:
         if got_values == values - 1:
             return Verdict(False, "one Value short: the constant 2 also becomes a Value.")
-        return Verdict(False, f"{got_values} Values is not right.")
+        return Verdict(False, f"{got_values:g} Values is not right.")
     if got_links != links:
-        return Verdict(False, f"{got_links} links is not right; each op has as many "
+        return Verdict(False, f"{got_links:g} links is not right; each op has as many "
                        "links as it has inputs.")
     return Verdict(True, f"{values} Values and {links} links.")
 

@@ -10,31 +10,18 @@ points a model gets wrong, and the learning rate at step k of the decaying sched
 
 from __future__ import annotations
 
-import math
 import numbers
 
 from ..engine import Value
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, as_numbers, close
 
 __all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate"]
 
 
-def _is_number(x: object) -> bool:
-    return not isinstance(x, bool) and isinstance(x, numbers.Real) and math.isfinite(x)
 
 
-def _numbers(answer: object, n: int, what: str) -> list[float] | Verdict:
-    """`answer` as a list of n floats (Values count as their data), or a Verdict saying why not."""
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
-        return Verdict(False, f"expected a list of {n} numbers ({what}), got "
-                              f"{type(answer).__name__} {answer!r}")
-    items = [getattr(a, "data", a) for a in answer]
-    if len(items) != n:
-        return Verdict(False, f"expected {n} numbers ({what}), got {len(items)}")
-    for i, a in enumerate(items):
-        if not _is_number(a):
-            return Verdict(False, f"item {i} should be a number, got {type(a).__name__} {a!r}")
-    return [float(a) for a in items]
+
+
 
 
 # what a check says when a function answer still has the placeholder body `...`
@@ -57,7 +44,7 @@ def _hinge(label: float, score: float) -> float:
 
 
 def _check_hinge_values(answer: object) -> Verdict:
-    got = _numbers(answer, len(HINGE_PAIRS), "one hinge loss per (label, score) pair")
+    got = as_numbers(answer, len(HINGE_PAIRS), "one hinge loss per (label, score) pair")
     if isinstance(got, Verdict):
         return got
     expected = [_hinge(y, s) for y, s in HINGE_PAIRS]
