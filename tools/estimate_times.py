@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""How long each notebook takes a learner, estimated from what is in it.
+
+    python tools/estimate_times.py          # a table: words, code cells, exercises, minutes
+    python tools/estimate_times.py --write  # copy the figures into README.md and TEACHING.md
+
+The method, stated so a teacher can judge it and redo it by hand:
+
+- reading: the markdown's words at 150 words a minute (technical prose with formulas is
+  read at about half the speed of ordinary text, which runs at 230-250);
+- running: 1 minute for each code cell (run it, read its output, compare it with the text);
+- exercises: 5 minutes for each exercise (a `.check(` call: think, write, check, perhaps
+  ask for a hint).
+
+A notebook's estimate is the sum, rounded to the nearest 5 minutes. The README's map and
+TEACHING.md quote these numbers, and a test keeps them in step with the notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+WORDS_PER_MINUTE = 150
+MINUTES_PER_CODE_CELL = 1.0
+MINUTES_PER_EXERCISE = 5.0
+
+_WORD = re.compile(r"[A-Za-z0-9']+")
+_CHECK = re.compile(r"\.check\(")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a notebook holds, and the minutes it takes."""
+
+    name: str
+    words: int
+    code_cells: int
+    exercises: int
+
+    @property
+    def minutes(self) -> int:
+        raw = (self.words / WORDS_PER_MINUTE + self.code_cells * MINUTES_PER_CODE_CELL
+               + self.exercises * MINUTES_PER_EXERCISE)
+        return max(5, 5 * round(raw / 5))
+
+
+def estimate(path: Path) -> Estimate:
+    """Count the words of a notebook's markdown, its code cells and its exercises."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    words = code = exercises = 0
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            words += len(_WORD.findall(source))
+        elif cell["cell_type"] == "code":
+            code += 1
+            exercises += len(_CHECK.findall(source))
+    return Estimate(path.name, words, code, exercises)
+
+
+def estimates() -> list[Estimate]:
+    """The estimate of every course notebook, in teaching order."""
+    return [estimate(p) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+
+
+_NOTEBOOK_LINK = re.compile(r"\]\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\)")
+_TOTAL = re.compile(r"\d+ minutes in all")
+
+
+def write(path: Path, rows: list[Estimate]) -> None:
+    """Put each notebook's minutes (and, in a table with count columns, its counts) and
+    the total into the markdown file at `path`."""
+    by_name = {e.name: e for e in rows}
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.strip().strip("|").split("|")
+        link = _NOTEBOOK_LINK.search(cells[0]) if line.startswith("|") else None
+        if link and link[1] in by_name and cells[-1].strip().endswith(" min"):
+            e = by_name[link[1]]
+            if len(cells) == 5:  # Notebook | Words | Code cells | Exercises | Time
+                cells[1:4] = [f" {e.words} ", f" {e.code_cells} ", f" {e.exercises} "]
+            cells[-1] = f" {e.minutes} min "
+            line = "|" + "|".join(cells) + "|"
+        lines.append(line)
+    text = _TOTAL.sub(f"{sum(e.minutes for e in rows)} minutes in all", "\n".join(lines) + "\n")
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    rows = estimates()
+    if "--write" in sys.argv[1:]:
+        for name in ("README.md", "TEACHING.md"):
+            write(ROOT / name, rows)
+    print(f"{'notebook':34} {'words':>6} {'code':>5} {'exercises':>9} {'minutes':>8}")
+    for e in rows:
+        print(f"{e.name:34} {e.words:6d} {e.code_cells:5d} {e.exercises:9d} {e.minutes:8d}")
+    total = sum(e.minutes for e in rows)
+    print(f"{'all':34} {sum(e.words for e in rows):6d} {sum(e.code_cells for e in rows):5d} "
+          f"{sum(e.exercises for e in rows):9d} {total:8d}  (about {total / 60:.1f} hours)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
