@@ -20,7 +20,8 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Exercise", "Verdict", "close", "as_number", "as_numbers", "is_stub", "NOT_ANSWERED"]
+__all__ = ["Exercise", "Verdict", "close", "as_number", "as_numbers", "is_stub", "NOT_ANSWERED",
+           "progress", "report"]
 
 # the placeholder learners replace with their answer: `answer = ...`
 NOT_ANSWERED = ...
@@ -105,26 +106,33 @@ class Exercise:
         self.hints = list(hints)
         self.solution_text = solution
         self._hints_shown = 0
+        # what the last check in this kernel said, for `progress()` and the grading tool
+        self.status = "not answered"
+        self.last_message = ""
+
+    def _record(self, status: str, message: str) -> None:
+        self.status, self.last_message = status, message
+        print(message)
 
     def check(self, *answer: object) -> bool:
         """Print whether `answer` is right (and if not, why); return True or False."""
         if not answer or any(a is NOT_ANSWERED or a is None or is_stub(a) for a in answer):
-            print(f"{self.title}: not answered yet. Replace the `...` with your answer "
-                  "and run the cell again.")
+            self._record("not answered", f"{self.title}: not answered yet. Replace the `...` "
+                         "with your answer and run the cell again.")
             return False
         try:
             verdict = self._checker(*answer)
         except Exception as error:  # a learner's function may raise anything
-            print(f"✗ {self.title}: your answer raised {type(error).__name__}: {error}")
+            self._record("wrong", f"✗ {self.title}: your answer raised {type(error).__name__}: {error}")
             return False
         if verdict.correct:
-            print(f"✓ {self.title}: correct. {verdict.message}".rstrip())
+            self._record("right", f"✓ {self.title}: correct. {verdict.message}".rstrip())
         else:
             message = verdict.message.rstrip()
             if message and message[-1] not in ".!?)":
                 message += "."
             more = " Try `.hint()` if you are stuck." if self.hints else ""
-            print(f"✗ {self.title}: not yet. {message}{more}")
+            self._record("wrong", f"✗ {self.title}: not yet. {message}{more}")
         return verdict.correct
 
     def hint(self) -> None:
@@ -142,3 +150,7 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"Exercise({self.title!r})"
+
+
+# `progress()` and `report()` read what the checks above recorded (they need `Exercise`)
+from .tracking import progress, report  # noqa: E402
