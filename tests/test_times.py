@@ -1,12 +1,14 @@
 """The times a learner and a teacher plan with are the ones the notebooks' content gives.
 
 `tools/estimate_times.py` states the method (reading speed, a minute per code cell, five
-per exercise); the README's map and TEACHING.md must quote what it computes, so a
-notebook that grows cannot leave a stale time behind."""
+per exercise); the README's map, TEACHING.md and notebook 00's map quote what it computes
+(`python tools/estimate_times.py --write` copies it in), so a notebook that grows cannot
+leave a stale time behind."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 
@@ -24,61 +26,56 @@ def _load_estimator():
 
 
 estimator = _load_estimator()
-ESTIMATES = {e.name: e for e in estimator.estimates()}
-ROW = re.compile(r"^\|.*\]\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\).*\|\s*(\d+) min\s*\|\s*$")
+ESTIMATES = {e.name[:2]: e for e in estimator.estimates()}
 
 
-def quoted_times(text: str) -> dict[str, int]:
-    """The `| [NN Title](notebooks/NN_x.ipynb) | ... | M min |` rows of a markdown table."""
-    found = {}
-    for line in text.splitlines():
-        match = ROW.match(line.strip())
-        if match:
-            found[match[1]] = int(match[2])
-    return found
+def text_of(document: str) -> str:
+    if document.endswith(".ipynb"):
+        nb = json.loads((ROOT / document).read_text(encoding="utf-8"))
+        return "".join(estimator.map_cell(nb)["source"])
+    return (ROOT / document).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("document", ["README.md", "TEACHING.md"])
+PLACES = [*estimator.DOCUMENTS, estimator.MAP_NOTEBOOK]
+
+
+@pytest.mark.parametrize("document", PLACES)
 def test_every_notebook_has_its_estimated_time(document):
-    quoted = quoted_times((ROOT / document).read_text(encoding="utf-8"))
-    expected = {name: e.minutes for name, e in ESTIMATES.items()}
-    assert quoted == expected, (
-        f"{document}'s times differ from `python tools/estimate_times.py`; "
-        "copy its minutes into the table"
+    times = {n: figures[-1] for n, figures in estimator.quoted(text_of(document)).items()}
+    assert times == {n: e.minutes for n, e in ESTIMATES.items()}, (
+        f"{document}'s times differ from the notebooks' content; "
+        "run `python tools/estimate_times.py --write`"
     )
 
 
-@pytest.mark.parametrize("document", ["README.md", "TEACHING.md"])
+@pytest.mark.parametrize("document", PLACES)
 def test_the_total_is_the_sum(document):
-    text = (ROOT / document).read_text(encoding="utf-8")
-    total = sum(e.minutes for e in ESTIMATES.values())
-    match = re.search(r"(\d+) minutes in all", text)
+    match = re.search(r"(\d+) minutes in all", text_of(document))
     assert match, f"{document} should say 'N minutes in all'"
-    assert int(match[1]) == total
+    assert int(match[1]) == sum(e.minutes for e in ESTIMATES.values())
+
+
+def test_teaching_shows_the_counts_behind_each_time():
+    quoted = estimator.quoted(text_of("TEACHING.md"))
+    assert quoted == {n: (e.words, e.code_cells, e.exercises, e.minutes)
+                      for n, e in ESTIMATES.items()}
 
 
 def test_the_estimate_counts_what_a_learner_meets():
     # the counts come from the notebooks themselves: every exercise is a `.check(` call
-    # and every notebook has words to read and cells to run
-    assert set(ESTIMATES) == {p.name for p in NOTEBOOKS}
+    assert sorted(e.name for e in ESTIMATES.values()) == [p.name for p in NOTEBOOKS]
     for e in ESTIMATES.values():
         assert e.words > 300 and e.code_cells >= 3, e
-    exercises = sum(e.exercises for e in ESTIMATES.values())
-    assert exercises >= 2 * (len(NOTEBOOKS) - 1)
-    # a notebook with twice the words and cells takes longer
-    e = next(iter(ESTIMATES.values()))
-    bigger = estimator.Estimate(e.name, 2 * e.words, 2 * e.code_cells, e.exercises + 2)
-    assert bigger.minutes > e.minutes
+    assert sum(e.exercises for e in ESTIMATES.values()) >= 2 * (len(NOTEBOOKS) - 1)
+    # more to read, run and answer takes longer
+    e = ESTIMATES["01"]
+    assert estimator.Estimate(e.name, 2 * e.words, 2 * e.code_cells, e.exercises + 2).minutes > e.minutes
 
 
-COUNTS = re.compile(r"^\|.*\]\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|")
-
-
-def test_teaching_shows_the_counts_behind_each_time():
-    found = {}
-    for line in (ROOT / "TEACHING.md").read_text(encoding="utf-8").splitlines():
-        match = COUNTS.match(line.strip())
-        if match:
-            found[match[1]] = tuple(int(g) for g in match.groups()[1:])
-    expected = {n: (e.words, e.code_cells, e.exercises) for n, e in ESTIMATES.items()}
-    assert found == expected, "TEACHING.md's counts differ from `python tools/estimate_times.py`"
+def test_write_changes_only_the_figures():
+    text = "| [01 Derivatives](notebooks/01_derivatives.ipynb) | slopes | 3 min |\n999 minutes in all."
+    e = ESTIMATES["01"]
+    assert estimator.rewrite(text, list(ESTIMATES.values())) == (
+        f"| [01 Derivatives](notebooks/01_derivatives.ipynb) | slopes | {e.minutes} min |\n"
+        f"{sum(x.minutes for x in ESTIMATES.values())} minutes in all."
+    )

@@ -70,34 +70,67 @@ def estimates() -> list[Estimate]:
     return [estimate(p) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
 
 
-_NOTEBOOK_LINK = re.compile(r"\]\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\)")
+_NUMBER = re.compile(r"^\s*\[?(\d\d) ")
 _TOTAL = re.compile(r"\d+ minutes in all")
+# where the times are quoted: the README's map, the instructor page, and 00's map
+DOCUMENTS = ("README.md", "TEACHING.md")
+MAP_NOTEBOOK = "notebooks/00_start_here.ipynb"
 
 
-def write(path: Path, rows: list[Estimate]) -> None:
-    """Put each notebook's minutes (and, in a table with count columns, its counts) and
-    the total into the markdown file at `path`."""
-    by_name = {e.name: e for e in rows}
+def rewrite(text: str, rows: list[Estimate]) -> str:
+    """`text` (markdown) with each notebook's row carrying its minutes (and, in a table
+    with count columns, its counts), and the "N minutes in all" total updated."""
+    by_number = {e.name[:2]: e for e in rows}
     lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.split("\n"):
         cells = line.strip().strip("|").split("|")
-        link = _NOTEBOOK_LINK.search(cells[0]) if line.startswith("|") else None
-        if link and link[1] in by_name and cells[-1].strip().endswith(" min"):
-            e = by_name[link[1]]
+        number = _NUMBER.match(cells[0]) if line.startswith("|") else None
+        if number and number[1] in by_number and cells[-1].strip().endswith(" min"):
+            e = by_number[number[1]]
             if len(cells) == 5:  # Notebook | Words | Code cells | Exercises | Time
                 cells[1:4] = [f" {e.words} ", f" {e.code_cells} ", f" {e.exercises} "]
             cells[-1] = f" {e.minutes} min "
             line = "|" + "|".join(cells) + "|"
         lines.append(line)
-    text = _TOTAL.sub(f"{sum(e.minutes for e in rows)} minutes in all", "\n".join(lines) + "\n")
-    path.write_text(text, encoding="utf-8")
+    return _TOTAL.sub(f"{sum(e.minutes for e in rows)} minutes in all", "\n".join(lines))
+
+
+def quoted(text: str) -> dict[str, tuple[int, ...]]:
+    """Notebook number -> the figures a markdown table quotes for it (counts, then minutes)."""
+    found = {}
+    for line in text.split("\n"):
+        cells = line.strip().strip("|").split("|")
+        number = _NUMBER.match(cells[0]) if line.startswith("|") else None
+        if number and cells[-1].strip().endswith(" min"):
+            figures = [c.strip() for c in cells[1:-1] if c.strip().isdigit()]
+            found[number[1]] = tuple(int(f) for f in figures) + (int(cells[-1].split()[0]),)
+    return found
+
+
+def map_cell(nb: dict) -> dict:
+    """The markdown cell of notebook 00 that holds the map."""
+    return next(c for c in nb["cells"]
+                if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## The map"))
+
+
+def write(rows: list[Estimate]) -> None:
+    """Copy the figures into the README, TEACHING.md and 00's map."""
+    for name in DOCUMENTS:
+        path = ROOT / name
+        path.write_text(rewrite(path.read_text(encoding="utf-8"), rows), encoding="utf-8")
+    path = ROOT / MAP_NOTEBOOK
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = map_cell(nb)
+    text = rewrite("".join(cell["source"]), rows)
+    cell["source"] = text.splitlines(keepends=True)
+    # the same layout as the notebooks' own writer (nbformat): one-space indent
+    path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def main() -> int:
     rows = estimates()
     if "--write" in sys.argv[1:]:
-        for name in ("README.md", "TEACHING.md"):
-            write(ROOT / name, rows)
+        write(rows)
     print(f"{'notebook':34} {'words':>6} {'code':>5} {'exercises':>9} {'minutes':>8}")
     for e in rows:
         print(f"{e.name:34} {e.words:6d} {e.code_cells:5d} {e.exercises:9d} {e.minutes:8d}")
