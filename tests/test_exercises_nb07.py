@@ -124,7 +124,7 @@ def python_max(scores, labels, params, alpha):
         (returns_a_float, "must return a Value"),
         (detached_regularisation, "the value is right, but after backward(2.5)"),
         (python_max, "raised TypeError"),
-        (0.92, "expected a function"),
+        (0.92, "Expected a function"),
     ],
 )
 def test_hinge_l2_loss_wrong_answers_fail_with_a_reason(wrong, says, capsys):
@@ -206,4 +206,4 @@ def test_learning_rate_wrong_answers_fail(wrong, capsys):
 
 def test_learning_rate_rejects_a_number(capsys):
     assert nb07.learning_rate.check(0.55) is False
-    assert "expected a function" in capsys.readouterr().out
+    assert "Expected a function" in capsys.readouterr().out

@@ -43,7 +43,6 @@ import numbers
 import os
 import sysconfig
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 from ..engine import Value
@@ -132,6 +131,8 @@ def describe(x: object) -> str:
         text = repr(x)
     except Exception:  # a learner's object whose repr fails
         return f"an object of type {type(x).__name__}"
+    if text.startswith("<") and " at 0x" in text:  # the default repr says nothing useful
+        return f"an object of type {type(x).__name__}"
     if len(text) > 60:
         text = text[:57] + "..."
     if isinstance(x, (int, float)) and type(x) in (int, float):
@@ -178,9 +179,10 @@ def read_number(x: object, what: str = "your answer") -> float:
 
 
 # A generator or other iterator can be read only once. The check keeps what it read from
-# each one (for as long as the iterator itself lives), so checking the same answer twice
-# gives the same verdict.
-_ITERATORS_READ: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# the last few (and the iterators themselves, so that their ids stay theirs), so checking
+# the same answer twice gives the same verdict.
+_ITERATORS_READ: list[tuple[object, tuple]] = []
+_ITERATORS_KEPT = 8
 
 
 def _items(x: object, what: str, unordered: bool = False) -> list:
@@ -205,17 +207,13 @@ def _items(x: object, what: str, unordered: bool = False) -> list:
     if isinstance(x, (Value, numbers.Number)) or not isinstance(x, Iterable):
         raise AnswerForm(f"{what} is {describe(x)}; give a list or tuple.")
     if iter(x) is x:  # an iterator, such as a generator: read once, remember
-        try:
-            if x in _ITERATORS_READ:
-                return list(_ITERATORS_READ[x])
-        except TypeError:  # not weakly referenceable or not hashable
-            return list(x)
-        items = list(x)
-        try:
-            _ITERATORS_READ[x] = tuple(items)
-        except TypeError:
-            pass
-        return items
+        for seen, items in _ITERATORS_READ:
+            if seen is x:
+                return list(items)
+        items = tuple(x)
+        _ITERATORS_READ.append((x, items))
+        del _ITERATORS_READ[:-_ITERATORS_KEPT]
+        return list(items)
     return list(x)
 
 
@@ -228,7 +226,7 @@ def read_numbers(x: object, names: Sequence[str], what: str = "your answer") -> 
     items = _items(x, what)
     if len(items) != len(names):
         raise AnswerForm(f"{what} has {len(items)} item{'s' if len(items) != 1 else ''}; "
-                         f"expected {len(names)} numbers {shape}.")
+                         f"expected {len(names)} number{'s' if len(names) != 1 else ''} {shape}.")
     return [read_number(item, f"{name} in {what}") for item, name in zip(items, names)]
 
 
@@ -270,7 +268,7 @@ def read_indices(x: object, what: str = "your answer") -> list[int]:
 def need_function(x: object, shown: str) -> Callable[..., object]:
     """`x` if it is a function; else AnswerForm naming the function expected (`shown`)."""
     if not callable(x) or isinstance(x, type):
-        raise AnswerForm(f"expected a function {shown}, got {describe(x)}.")
+        raise AnswerForm(f"Expected a function {shown}, got {describe(x)}.")
     return x  # type: ignore[return-value]
 
 
