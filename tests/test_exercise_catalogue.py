@@ -818,6 +818,25 @@ def test_bad_input_gets_one_plain_sentence_within_the_time_limit(title, name, ba
         assert "Your answer raised ValueError" in out and "something went wrong" in out
 
 
+def test_an_answer_stuck_where_python_cannot_stop_it_still_returns(capsys):
+    # time.sleep is one call into C: the check cannot stop it, but it returns and says so
+    start = time.perf_counter()
+    assert nb02.reciprocal_backward.check(lambda x, g: time.sleep(2.5), time_limit=SHORT_LIMIT) is False
+    assert time.perf_counter() - start < 2.0
+    out = capsys.readouterr().out
+    assert_one_plain_sentence(out, nb02.reciprocal_backward.title)
+    assert "still runs in the background" in out
+
+
+def test_an_endless_loop_is_stopped_not_left_running(capsys):
+    import threading
+
+    before = threading.active_count()
+    assert nb04.div_backward.check(_loops, time_limit=SHORT_LIMIT) is False
+    assert "still runs" not in capsys.readouterr().out
+    assert threading.active_count() == before
+
+
 def test_a_check_reads_a_generator_answer_the_same_way_twice(capsys):
     answer = (t for t in nb01._partials())
     assert nb01.partial_slopes.check(answer) is True

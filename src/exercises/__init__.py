@@ -349,7 +349,8 @@ def _where(error: BaseException) -> str:
         code = tb.tb_frame.f_code
         if _is_learner_file(code.co_filename):
             name = "a lambda" if code.co_name == "<lambda>" else code.co_name
-            found = "" if name.startswith("<") else f" (in {name}, line {tb.tb_lineno})"
+            if not name.startswith("<"):  # a comprehension: keep the function around it
+                found = f" (in {name}, line {tb.tb_lineno})"
         tb = tb.tb_next
     return found
 
