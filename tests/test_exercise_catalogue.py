@@ -20,6 +20,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -57,6 +58,7 @@ def entry(exercise: Exercise, rest: tuple = ()) -> Entry:
 def number_forms(t: float) -> list[tuple[str, object]]:
     """One right number in the forms learners give it."""
     forms = [("float", float(t)), ("numpy float64", np.float64(t)), ("0-d array", np.array(t)),
+             ("Decimal", Decimal(repr(float(t)))),
              ("Value", Value(t)), ("float64 array item", np.array([t])[0]),
              ("Fraction", Fraction(t).limit_denominator(10**12))]
     if float(t).is_integer():
@@ -234,6 +236,7 @@ e.wrong += [
     ("hard-coded [-3, 2, 1]", (lambda f, xs, h: [-3.0, 2.0, 1.0],), "x**3"),
     ("divides by h only", (lambda f, xs, h: [2 * g for g in numerical_gradient(f, xs, h)],),
      "twice too big"),
+    ("calls f with a list", (lambda f, xs, h: [(f([x + h for x in xs]) - f(xs)) / h],), "f(*up)"),
     ("Values for floats, wrong", (lambda f, xs, h: [Value(g + 1) for g in numerical_gradient(f, xs, h)],), None),
 ]
 
@@ -426,7 +429,8 @@ e.wrong += [
      "gradient is a Value"),
     ("changes data", (lambda a, b, g: (div_backward(a, b, g), setattr(a, "data", a.data - 0.1)) and None,),
      "changed a.data"),
-    ("does nothing", (lambda a, b, g: 0,), None),
+    ("does nothing", (lambda a, b, g: 0,), "as they were"),
+    ("returns the shares", (lambda a, b, g: (g / b.data, -a.data / b.data**2 * g),), "as they were"),
 ]
 
 a_, d_ = nb04.reuse_grad_graph()
@@ -487,7 +491,8 @@ e.wrong += [("the sigmoid", (s_,), "the sigmoid itself"),
             ("tanh's rule", (lambda x: 1 - s_(x) ** 2,), "tanh's rule"),
             ("x for s", (lambda x: x * (1 - x),), "used x where"),
             ("0.25 everywhere", (lambda x: 0.25,), "right at x = 0 only"),
-            ("s(1 + s)", (lambda x: s_(x) * (1 + s_(x)),), "sign slip")]
+            ("s(1 + s)", (lambda x: s_(x) * (1 + s_(x)),), "sign slip"),
+            ("Value methods on a float", (lambda x: x.sigmoid() * (1 - x.sigmoid()),), "plain float x")]
 
 
 def my_tanh(n):
@@ -510,7 +515,8 @@ e.wrong += [("negated", (lambda n: -my_tanh(n),), None),
                 Value(math.exp(2 * n.data))),), "plain-float detour"),
             ("returns a float", (lambda n: math.tanh(n.data),), "plain number"),
             ("no exp", (lambda n: n * 1 - n * 1 + n.tanh().data,), "no exp node"),
-            ("hard-coded shown value", (lambda n: 0 * n.exp() + math.tanh(-2.0),), None)]
+            ("hard-coded shown value", (lambda n: 0 * n.exp() + math.tanh(-2.0),), None),
+            ("math.exp on a Value", (lambda n: (math.exp(2 * n) - 1) / (math.exp(2 * n) + 1),), "n.exp()")]
 
 # ------------------------------------------------------------------ notebook 06
 
@@ -680,7 +686,9 @@ e.wrong += [("with the margin points", ([1, 2, 4, 5],), "inside the margin"),
             ("the right ones", ([0, 3, 4, 5],), "gets right"), ("one extra", ([1, 2, 4],), "classified correctly"),
             ("twice", ([1, 2, 2],), "twice"), ("out of range", ([1, 6],), "not an index"),
             ("floats", ([1.0, 2.0],), "write 1"), ("all", (list(range(6)),), None),
-            ("none", ([],), "You missed"), ("negative index", ([-1, 2],), "not an index")]
+            ("none", ([],), "You missed"), ("negative index", ([-1, 2],), "not an index"),
+            ("a True/False mask", (np.array([y * s < 0 for s, y in zip(nb07.SCORES, nb07.LABELS)]),),
+             "True/False")]
 
 
 def learning_rate(k, steps, lr0):

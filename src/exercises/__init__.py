@@ -123,7 +123,9 @@ def describe(x: object) -> str:
         return f"the {'string' if isinstance(x, str) else 'bytes'} {text!r}"
     if _is_numpy(x) and getattr(x, "shape", None) not in (None, ()):
         return f"a numpy array of shape {tuple(x.shape)}"
-    if inspect.isroutine(x) or inspect.isclass(x):
+    if inspect.isclass(x):
+        return f"the class {x.__qualname__}"
+    if inspect.isroutine(x):
         return f"the function {getattr(x, '__qualname__', type(x).__name__)}"
     if inspect.isgenerator(x):
         return "a generator"
@@ -173,6 +175,11 @@ def read_number(x: object, what: str = "your answer") -> float:
         return value
     if callable(x):
         raise AnswerForm(f"{what} is {describe(x)}; give the number it computes.")
+    if hasattr(type(x), "__float__") and not isinstance(x, (list, tuple)):
+        try:  # another library's number (decimal.Decimal, a 0-d tensor, ...)
+            return read_number(float(x), what)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            pass
     if isinstance(x, (list, tuple)):
         raise AnswerForm(f"{what} is a {type(x).__name__} of {len(x)} items; give one number.")
     raise AnswerForm(f"{what} should be a number, got {describe(x)}.")
@@ -261,8 +268,12 @@ def read_counts(x: object, names: Sequence[str], what: str = "your answer") -> l
 
 def read_indices(x: object, what: str = "your answer") -> list[int]:
     """`x` as a list of whole numbers, from a list, tuple, set, generator or 1-d array."""
+    items = _items(x, what, unordered=True)
+    if items and all(isinstance(item, bool) for item in items):
+        raise AnswerForm(f"{what} is a list of True/False, one per item; give the indices "
+                         "of the ones asked for, e.g. [i for i, b in enumerate(mask) if b].")
     return [read_count(item, f"{item!r} in {what}" if isinstance(item, (int, float))
-                       else f"an item of {what}") for item in _items(x, what, unordered=True)]
+                       else f"an item of {what}") for item in items]
 
 
 def need_function(x: object, shown: str) -> Callable[..., object]:
@@ -537,7 +548,8 @@ class Exercise:
             return True
         if message and message[-1] not in ".!?)`":
             message += "."
-        if message.startswith(("your ", "the ", "this ")):
+        first = message.split(" ", 1)[0]
+        if len(first) > 1 and first.isalpha() and first.islower():  # a word, not a name
             message = message[0].upper() + message[1:]
         more = " Try `.hint()` if you are stuck." if self.hints else ""
         print(f"✗ {self.title}: not yet. {message}{more}")

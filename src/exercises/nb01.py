@@ -107,6 +107,13 @@ def _check_numerical_gradient(answer: object) -> Verdict:
     )
 
 
+def _numerical_gradient_error(error: BaseException) -> str | None:
+    """The likely cause of an error in numerical_gradient: f called with a list."""
+    if isinstance(error, TypeError) and "positional argument" in str(error):
+        return "f takes the inputs as separate arguments: call f(*up), not f(up)."
+    return None
+
+
 numerical_gradient = Exercise(
     "A gradient by central differences",
     _check_numerical_gradient,
@@ -133,6 +140,7 @@ numerical_gradient = Exercise(
         "leaves input i moved while the next input is measured."
     ),
     expects=f"a function {_SHOWN} returning one slope per input",
+    on_error=_numerical_gradient_error,
     usage="check(numerical_gradient)",
 )
 

@@ -123,6 +123,10 @@ def _check_div_backward(answer: object) -> Verdict:
                 f"a.grad = {a_before:g} and b.grad = {b_before:g} before")
         if close(got_a, a_before + share_a) and close(got_b, b_before + share_b):
             continue
+        if got_a == a_before and got_b == b_before:
+            return Verdict(False, f"{case}, a.grad and b.grad are as they were: a backward "
+                                  "rule adds each input's share to its .grad (a.grad += ...), "
+                                  "it does not return it.")
         if close(got_a, share_a) and close(got_b, share_b):
             return Verdict(False, f"{case}, your rule left a.grad = {got_a:g} and "
                                   f"b.grad = {got_b:g}: the gradients that were already "

@@ -164,6 +164,10 @@ sigmoid_derivative = Exercise(
         "    return s * (1 - s)"
     ),
     expects=f"a function {_SIGMOID_SHOWN} returning a number",
+    on_error=lambda error: (
+        "The check calls sigmoid_prime with a plain float x (a float in, a float out): "
+        "use math.exp, not Value methods."
+        if isinstance(error, AttributeError) and "'float' object" in str(error) else None),
     usage="check(sigmoid_prime)",
 )
 
@@ -234,5 +238,9 @@ tanh_from_exp = Exercise(
         "    return (e - 1) / (e + 1)"
     ),
     expects=f"a function {_TANH_SHOWN} of a Value, returning a Value",
+    on_error=lambda error: (
+        "math.exp works on plain numbers; for a Value use its own method, n.exp()."
+        if isinstance(error, TypeError) and "Value" in str(error) and "real number" in str(error)
+        else None),
     usage="check(my_tanh)",
 )
