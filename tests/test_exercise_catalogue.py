@@ -751,7 +751,7 @@ BAD = [
 ]
 
 INTERNALS = ("Traceback", "_check", "Verdict", "AnswerForm", "object at 0x", "<memory",
-             "NoneType", "positional argument", "_reference", "_TimeLimit")
+             "NoneType", "<lambda>()", "_reference", "_TimeLimit")
 
 
 def verdict_lines(out: str) -> list[str]:

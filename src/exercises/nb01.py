@@ -22,17 +22,30 @@ __all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
 # ----------------------------------------- 1. a gradient by central differences
 
 
-def _cube(x: float) -> float:
+# the functions the check hands to numerical_gradient (named, so that an error message
+# about calling one reads d_of(), not <lambda>())
+def d_of(a: float, b: float, c: float) -> float:
+    return a * b + c
+
+
+def cube(x: float) -> float:
     return x**3
+
+
+def wave(a: float, b: float) -> float:
+    return math.sin(a) * b**2
+
+
+def product_and_exp(x: float, y: float, z: float) -> float:
+    return x * y * z + math.exp(y)
 
 
 # (f, inputs, h, description): one, two and three inputs, with and without curvature
 _GRADIENT_CASES: list[tuple[Callable[..., float], tuple[float, ...], float, str]] = [
-    (lambda a, b, c: a * b + c, (2.0, -3.0, 10.0), 1e-3, "d = a*b + c at (2, -3, 10)"),
-    (_cube, (1.0,), 0.1, "x**3 at x = 1"),
-    (lambda a, b: math.sin(a) * b**2, (0.5, -1.5), 0.05, "sin(a) * b**2 at (0.5, -1.5)"),
-    (lambda x, y, z: x * y * z + math.exp(y), (1.5, -0.5, 2.0), 0.25,
-     "x*y*z + exp(y) at (1.5, -0.5, 2)"),
+    (d_of, (2.0, -3.0, 10.0), 1e-3, "d = a*b + c at (2, -3, 10)"),
+    (cube, (1.0,), 0.1, "x**3 at x = 1"),
+    (wave, (0.5, -1.5), 0.05, "sin(a) * b**2 at (0.5, -1.5)"),
+    (product_and_exp, (1.5, -0.5, 2.0), 0.25, "x*y*z + exp(y) at (1.5, -0.5, 2)"),
 ]
 
 
@@ -157,8 +170,8 @@ _X, _H = 1.0, 0.1
 def _errors() -> tuple[float, float, float]:
     """(exact slope, forward error, central error) for x**3 at _X with step _H."""
     exact = 3 * _X**2  # d/dx x**3 = 3x**2
-    forward = abs((_cube(_X + _H) - _cube(_X)) / _H - exact)  # 3xh + h**2
-    central = abs((_cube(_X + _H) - _cube(_X - _H)) / (2 * _H) - exact)  # h**2
+    forward = abs((cube(_X + _H) - cube(_X)) / _H - exact)  # 3xh + h**2
+    central = abs((cube(_X + _H) - cube(_X - _H)) / (2 * _H) - exact)  # h**2
     return exact, forward, central
 
 
