@@ -58,7 +58,7 @@ def entry(exercise: Exercise, rest: tuple = ()) -> Entry:
 def number_forms(t: float) -> list[tuple[str, object]]:
     """One right number in the forms learners give it."""
     forms = [("float", float(t)), ("numpy float64", np.float64(t)), ("0-d array", np.array(t)),
-             ("Decimal", Decimal(repr(float(t)))),
+             ("Decimal", Decimal(repr(float(t)))), ("numpy float32", np.float32(t)),
              ("Value", Value(t)), ("float64 array item", np.array([t])[0]),
              ("Fraction", Fraction(t).limit_denominator(10**12))]
     if float(t).is_integer():
@@ -81,7 +81,8 @@ def sequence_forms(ts: tuple) -> list[tuple[str, object]]:
     """One right tuple of numbers in the forms learners give it."""
     forms = [("tuple", tuple(ts)), ("list", list(ts)), ("numpy array", np.array(ts)),
              ("generator", (t for t in ts)), ("numpy items", [np.float64(t) for t in ts]),
-             ("Values", [Value(t) for t in ts]), ("map", map(float, ts))]
+             ("Values", [Value(t) for t in ts]), ("map", map(float, ts)),
+             ("float32 array", np.array(ts, dtype=np.float32))]
     if all(float(t).is_integer() for t in ts):
         forms += [("ints", [int(t) for t in ts]), ("int array", np.array([int(t) for t in ts]))]
     return forms
@@ -119,6 +120,7 @@ def returned_forms(fn, *, sequence: bool = False):
         ("returns numpy float64", lambda *a: np.float64(fn(*a))),
         ("returns a 0-d array", lambda *a: np.array(fn(*a))),
         ("returns a Fraction", lambda *a: Fraction(fn(*a))),
+        ("returns numpy float32", lambda *a: np.float32(fn(*a))),
     ]
 
 

@@ -181,7 +181,8 @@ def read_number(x: object, what: str = "your answer") -> float:
         except (TypeError, ValueError, OverflowError):
             pass
     if isinstance(x, (list, tuple)):
-        raise AnswerForm(f"{what} is a {type(x).__name__} of {len(x)} items; give one number.")
+        raise AnswerForm(f"{what} is a {type(x).__name__} of {len(x)} item"
+                         f"{'s' if len(x) != 1 else ''}; give one number.")
     raise AnswerForm(f"{what} should be a number, got {describe(x)}.")
 
 

@@ -106,7 +106,7 @@ def _check_numerical_gradient(answer: object) -> Verdict:
         got = read_numbers(raw, [f"the slope for input {i + 1}" for i in range(len(xs))],
                            f"what your function returned for {name} (one slope per input)")
         expected = _central_gradient(f, xs, h)
-        if same(got, expected, 1e-9):
+        if same(got, expected, 1e-6):  # (slips differ by far more; float32 passes)
             continue
         shown = ", ".join(f"{g:.6g}" for g in got)
         wanted = ", ".join(f"{e:.6g}" for e in expected)

@@ -100,17 +100,17 @@ def _check_reciprocal_backward(answer: object) -> Verdict:
         expected = -upstream / x**2  # dL/dx = dL/dy * dy/dx, with dy/dx = -1/x**2
         got = read_number(call(fn, (x, upstream), _SHOWN),
                           f"what your function returned for x = {x:g}, dL_dy = {upstream:g}")
-        if close(got, expected, 1e-9):
+        if close(got, expected, 1e-6):  # (a float32 result is right too)
             continue
         where = f"With x = {x:g} and dL/dy = {upstream:g} it returned {got:g}, expected {expected:g}."
-        if close(got, -1 / x**2, 1e-9):
+        if close(got, -1 / x**2, 1e-6):
             return Verdict(False, f"{where} That is the local derivative dy/dx alone: "
                                   "multiply it by the upstream gradient dL/dy.")
-        if close(got, -expected, 1e-9):
+        if close(got, -expected, 1e-6):
             return Verdict(False, f"{where} The sign is flipped: 1/x falls as x grows.")
-        if close(got, upstream / x, 1e-9) or close(got, -upstream / x, 1e-9):
+        if close(got, upstream / x, 1e-6) or close(got, -upstream / x, 1e-6):
             return Verdict(False, f"{where} The derivative of 1/x is -1/x**2, not 1/x.")
-        if close(got, -x / upstream**2, 1e-9):
+        if close(got, -x / upstream**2, 1e-6):
             return Verdict(False, f"{where} The two arguments are swapped: the check calls "
                                   f"{_SHOWN}, x first.")
         return Verdict(False, where)

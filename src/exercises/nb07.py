@@ -266,7 +266,7 @@ def _check_learning_rate(answer: object) -> Verdict:
     for case in SCHEDULE_CASES:
         got[case] = read_number(call(fn, case, _RATE_SHOWN),
                                 f"what learning_rate{case} returned")
-    if all(close(got[c], _schedule(*c)) for c in SCHEDULE_CASES):
+    if all(close(got[c], _schedule(*c), 1e-6) for c in SCHEDULE_CASES):
         return Verdict(True, "At the last step of 100 the rate is 0.109: about a tenth of "
                              "where it started.")
     slips = [
@@ -283,9 +283,9 @@ def _check_learning_rate(answer: object) -> Verdict:
          "your rate is one step ahead: at step k = 0 it should be lr0 itself."),
     ]
     for slip, message in slips:
-        if all(close(got[c], slip(*c)) for c in SCHEDULE_CASES):
+        if all(close(got[c], slip(*c), 1e-6) for c in SCHEDULE_CASES):
             return Verdict(False, message)
-    case = next(c for c in SCHEDULE_CASES if not close(got[c], _schedule(*c)))
+    case = next(c for c in SCHEDULE_CASES if not close(got[c], _schedule(*c), 1e-6))
     return Verdict(False, f"learning_rate{case} should be {_schedule(*case):.6g}, "
                           f"yours gives {got[case]:.6g}.")
 
