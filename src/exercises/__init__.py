@@ -238,9 +238,9 @@ def read_numbers(x: object, names: Sequence[str], what: str = "your answer") -> 
     return [read_number(item, f"{name} in {what}") for item, name in zip(items, names)]
 
 
-def read_count(x: object, what: str = "your answer") -> int:
+def read_count(x: object, what: str = "your answer", kind: str = "a count") -> int:
     """`x` as a whole number (an int or numpy integer); a float such as 41.0 is refused
-    with a sentence that says to write 41."""
+    with a sentence that says to write 41. `kind` names it: "a count", "an index"."""
     if _is_numpy(x) and tuple(getattr(x, "shape", ())) == ():
         x = x.item()
     if isinstance(x, numbers.Integral) and not isinstance(x, bool):
@@ -248,11 +248,11 @@ def read_count(x: object, what: str = "your answer") -> int:
     if isinstance(x, numbers.Real) and not isinstance(x, bool) and not isinstance(x, Value):
         value = read_number(x, what)
         if value.is_integer():
-            raise AnswerForm(f"{what} is {value!r}, a float; a count is a whole number: "
+            raise AnswerForm(f"{what} is {value!r}, a float; {kind} is a whole number: "
                              f"write {int(value)} (int(...) turns a float into one).")
-        raise AnswerForm(f"{what} is {value!r}; a count is a whole number.")
+        raise AnswerForm(f"{what} is {value!r}; {kind} is a whole number.")
     if isinstance(x, Value):
-        raise AnswerForm(f"{what} is {describe(x)}; a count is a plain whole number.")
+        raise AnswerForm(f"{what} is {describe(x)}; {kind} is a plain whole number.")
     read_number(x, what)  # raises the sentence for None, strings, lists, ...
     raise AnswerForm(f"{what} should be a whole number, got {describe(x)}.")
 
@@ -273,8 +273,7 @@ def read_indices(x: object, what: str = "your answer") -> list[int]:
     if items and all(isinstance(item, bool) for item in items):
         raise AnswerForm(f"{what} is a list of True/False, one per item; give the indices "
                          "of the ones asked for, e.g. [i for i, b in enumerate(mask) if b].")
-    return [read_count(item, f"{item!r} in {what}" if isinstance(item, (int, float))
-                       else f"an item of {what}") for item in items]
+    return [read_count(item, f"an item of {what}", kind="an index") for item in items]
 
 
 def need_function(x: object, shown: str) -> Callable[..., object]:

@@ -203,8 +203,10 @@ def _check_forward_vs_central(answer: object) -> Verdict:
     if close(forward, right_forward / exact, 1e-3) and close(central, right_central / exact, 1e-3):
         return Verdict(False, "Those are relative errors (divided by the exact slope 3); the "
                               "exercise asks for the plain distance |estimate - 3|.")
-    wrong = [name for name, ok in (("forward", ok_forward), ("central", ok_central)) if not ok]
-    return Verdict(False, f"The {' and '.join(wrong)} error is not right yet.")
+    if not ok_forward and not ok_central:
+        return Verdict(False, "Neither error is right yet.")
+    return Verdict(False, f"The {'forward' if not ok_forward else 'central'} error is not "
+                          "right yet.")
 
 
 forward_vs_central = Exercise(

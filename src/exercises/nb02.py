@@ -90,7 +90,8 @@ composition_slope = Exercise(
 # (x, dL/dy) pairs: upstream gradients other than 1 (a forgotten upstream fails), of both
 # signs (a sign slip fails), x never 1 or -1 (where 1/x, 1/x**2 and x**2 agree up to sign),
 # and x != dL/dy (so swapped arguments fail).
-_BACKWARD_CASES = [(2.0, 3.0), (-0.5, -2.0), (4.0, 0.5), (1.5, -1.2)]
+# (x = 2 would let 2/x**2 pass for 1/x.)
+_BACKWARD_CASES = [(2.5, 3.0), (-0.5, -2.0), (4.0, 0.5), (1.5, -1.2)]
 _SHOWN = "reciprocal_backward(x, dL_dy)"
 
 

@@ -102,7 +102,7 @@ def _values_and_links(root: Value) -> tuple[int, int]:
 
 
 def _check_count_graph(answer: object) -> Verdict:
-    got_values, got_links = read_counts(answer, ("values", "links"))
+    got_values, got_links = read_counts(answer, ("the number of Values", "the number of links"))
     values, links = _values_and_links(count_graph_expression())
     if (got_values, got_links) == (links, values):
         return Verdict(False, "The two counts are swapped: Values first, then links.")

@@ -129,18 +129,18 @@ def _check_sigmoid_derivative(answer: object) -> Verdict:
     if all(close(got[x], _sigmoid_slope(x), 1e-6) for x in _SIGMOID_POINTS):
         return Verdict(True, f"it matches the slope at x = {', '.join(map(str, _SIGMOID_POINTS))}.")
     slips = [
-        (_sigmoid, "that is the sigmoid itself, not its slope."),
+        (_sigmoid, "Your function is the sigmoid itself, not its slope."),
         (lambda x: 1 - _sigmoid(x) ** 2, "1 - s**2 is tanh's rule; the sigmoid's slope is a "
                                          "different expression in s."),
-        (lambda x: x * (1 - x), "you used x where the rule has the sigmoid's output "
-                                "s = 1 / (1 + e**-x)."),
-        (lambda x: _sigmoid(x) * (1 + _sigmoid(x)), "a sign slip: the slope is largest at "
+        (lambda x: x * (1 - x), "Your function uses x where the rule has the sigmoid's "
+                                "output s = 1 / (1 + e**-x)."),
+        (lambda x: _sigmoid(x) * (1 + _sigmoid(x)), "A sign slip: the slope is largest at "
                                                     "x = 0 and small in both tails."),
-        (lambda x: -_sigmoid_slope(x), "the sign is flipped: the sigmoid only rises."),
+        (lambda x: -_sigmoid_slope(x), "The sign is flipped: the sigmoid only rises."),
     ]
     for slip, message in slips:
         if all(close(got[x], slip(x), 1e-6) for x in _SIGMOID_POINTS):
-            return Verdict(False, f"Your function is {message}")
+            return Verdict(False, message)
     x = next(x for x in _SIGMOID_POINTS if not close(got[x], _sigmoid_slope(x), 1e-6))
     right_at = [p for p in _SIGMOID_POINTS if close(got[p], _sigmoid_slope(p), 1e-6)]
     more = f" (it is right at x = {right_at[0]:g} only)" if len(right_at) == 1 else ""
@@ -205,8 +205,11 @@ def _check_tanh_from_exp(answer: object) -> Verdict:
         if not any(node is n for node in nodes):
             return Verdict(False, "Your result does not depend on n; build it from n's Value.")
         if not close(out.data, math.tanh(x)):
-            why = " Check the exponent: tanh uses e**(2n)." if close(
-                out.data, math.tanh(x / 2)) else ""
+            why = ""
+            if close(out.data, math.tanh(x / 2)):
+                why = " Check the exponent: tanh uses e**(2n)."
+            elif close(out.data, 1 / math.tanh(x)):
+                why = " That is tanh upside down: e**(2n) - 1 goes on top."
             return Verdict(False, f"For n = {x} your function gives {out.data:.6f}, tanh "
                                   f"gives {math.tanh(x):.6f}.{why}")
         out.backward(_TANH_UPSTREAM)

@@ -226,14 +226,15 @@ def _check_training_step(answer: object) -> Verdict:
         if same(moved, [-r for r in right]):
             return Verdict(False, f"Step {k}: every parameter moved the wrong way. The "
                                   "gradient points uphill; step against it: p.data -= lr * p.grad.")
-        if k == 1 and any(same(moved, [r * c / lr for r in right]) for c in (0.01, 0.05, 0.1, 1.0)):
-            return Verdict(False, "Step 1 moved every parameter the right way by the wrong "
-                                  "amount: use the learning rate `lr` you are given.")
+        ratios = [m / r for m, r in zip(moved, right) if abs(r) > 1e-12]
+        if ratios and ratios[0] > 0 and all(close(q, ratios[0], 1e-6) for q in ratios):
+            return Verdict(False, f"Step {k}: every parameter moved the right way, but "
+                                  f"{ratios[0]:.3g} times as far as it should: step by the "
+                                  f"learning rate `lr` the check passes in (lr = {lr} here).")
         if k > 1:
-            return Verdict(False, f"Step 1 was right, step {k} was not. Either the gradients "
-                                  "of the earlier steps are still in p.grad (call "
-                                  "model.zero_grad() before loss.backward()), or the step "
-                                  f"does not use the learning rate it is given (lr = {lr}).")
+            return Verdict(False, f"Step 1 was right, step {k} was not: the gradients of the "
+                                  "earlier steps are still in p.grad. Call model.zero_grad() "
+                                  "before loss.backward().")
         return Verdict(False, f"Step {k}: the parameters did not end up where one step of "
                               "gradient descent puts them.")
     return Verdict(True, f"{len(_STEP_LRS)} steps in a row match, so the gradients are reset "
