@@ -380,17 +380,17 @@ e.wrong += [(n, (a,), {"all negated": "sign", "all doubled": "twice too big",
 e.wrong += [("local derivatives", ((3.0, 2.0, 1.0),), "local derivatives"),
             ("forgot the 2", ((9.0, 6.0, 3.0),), "The 2"),
             ("d**2 for 2d", ((27.0, 18.0, 9.0),), "not d**2"),
-            ("old answer", ((12.0, 8.0, 4.0),), None)]
+            ("old answer", ((12.0, 8.0, 4.0),), None),
+            ("nudged with a large h", ((18.05, 12.0, 6.0),), "close but not exact")]
+e.right += [("nudged with h = 1e-7", (tuple(
+    (nb04.hand_gradients_expression(*[x + 1e-7 * (j == i) for j, x in enumerate((2.0, 3.0, -3.0))])
+     - nb04.hand_gradients_expression(*[x - 1e-7 * (j == i) for j, x in enumerate((2.0, 3.0, -3.0))]))
+    / 2e-7 for i in range(3)),))]
 
 
 def div_backward(a, b, grad):
     a.grad += (1 / b.data) * grad
     b.grad += (-a.data / b.data**2) * grad
-
-
-def div_variant(body):
-    """A div_backward whose two lines are `body(a, b, grad)`."""
-    return body
 
 
 e = entry(nb04.div_backward)
@@ -683,7 +683,8 @@ e = entry(nb07.misclassified)
 e.right += [("list", ([1, 2],)), ("reversed tuple", ((2, 1),)), ("numpy", (np.array([1, 2]),)),
             ("set", ({1, 2},)), ("generator", ((i for i in (1, 2)),)),
             ("numpy ints", ([np.int64(1), np.int64(2)],)),
-            ("computed", ([i for i, (s, y) in enumerate(zip(nb07.SCORES, nb07.LABELS)) if y * s < 0],))]
+            ("computed", ([i for i, (s, y) in enumerate(zip(nb07.SCORES, nb07.LABELS)) if y * s < 0],)),
+            ("numpy where", (np.where(np.array(nb07.LABELS) * np.array(nb07.SCORES) < 0),))]
 e.wrong += [("with the margin points", ([1, 2, 4, 5],), "inside the margin"),
             ("counted from 1", ([2, 3],), "counted from 1"), ("one missed", ([1],), "You missed"),
             ("the right ones", ([0, 3, 4, 5],), "gets right"), ("one extra", ([1, 2, 4],), "classified correctly"),
@@ -919,3 +920,23 @@ if __name__ == "__main__":
         print(f"{title:40s} wrong {wrong:3d}  right {right:3d}  bad input {bad:3d}")
     total = [sum(x) for x in zip(*counts().values())]
     print(f"{'all 22 exercises':40s} wrong {total[0]:3d}  right {total[1]:3d}  bad input {total[2]:3d}")
+
+
+@pytest.mark.parametrize("title", list(CATALOGUE))
+def test_the_printed_solution_passes_its_check(title, capsys):
+    exercise = CATALOGUE[title].exercise
+    code = exercise.solution_text.split("\n\n")[0]
+    lines = code.splitlines()
+    # the worked answer is the code up to the first line of prose
+    code = "\n".join(itertools.takewhile(lambda line: not re.match(r"^[A-Z][a-z]+ ", line), lines))
+    namespace = {"math": math, "Value": Value, "pairs": nb07.HINGE_PAIRS,
+                 "scores": nb07.SCORES, "labels": nb07.LABELS}
+    exec(code, namespace)
+    if "answer" in namespace:
+        answer = (namespace["answer"],)
+    elif "dL_dw1" in namespace:
+        answer = (namespace["o"], namespace["dL_dw1"])
+    else:
+        name = re.search(r"^def (\w+)", code, re.M).group(1)
+        answer = (namespace[name],)
+    assert exercise.check(*answer) is True, capsys.readouterr().out

@@ -270,6 +270,8 @@ def read_counts(x: object, names: Sequence[str], what: str = "your answer") -> l
 def read_indices(x: object, what: str = "your answer") -> list[int]:
     """`x` as a list of whole numbers, from a list, tuple, set, generator or 1-d array."""
     items = _items(x, what, unordered=True)
+    if len(items) == 1 and _is_numpy(items[0]) and len(getattr(items[0], "shape", ())) == 1:
+        items = list(items[0].tolist())  # numpy's where() gives a tuple of one array
     if items and all(isinstance(item, bool) for item in items):
         raise AnswerForm(f"{what} is a list of True/False, one per item; give the indices "
                          "of the ones asked for, e.g. [i for i, b in enumerate(mask) if b].")

@@ -165,17 +165,18 @@ def _check_diamond_paths(answer: object) -> Verdict:
     via_u, via_v, total = read_numbers(answer, ("via_u", "via_v", "total"))
     right_u, right_v, right_total = _paths()
     u, v = 3 * _X3, _X3**2
-    if close(via_u, right_u) and close(via_v, right_v) and close(total, right_total):
+    if close(via_u, right_u, 1e-6) and close(via_v, right_v, 1e-6) and close(
+            total, right_total, 1e-6):
         return Verdict(True, "L = 3x * x**2 = 3x**3, and d/dx 3x**3 = 9x**2 = 144 at x = 4: "
                              "the two paths add up.")
     if close(via_u, right_v) and close(via_v, right_u):
         return Verdict(False, "The two paths are swapped: the path through u comes first.")
-    if not close(via_u, right_u):
+    if not close(via_u, right_u, 1e-6):
         if close(via_u, v) or close(via_u, 3.0):
             return Verdict(False, "The path through u multiplies two local derivatives, "
                                   "dL/du = v and du/dx = 3; you have only one of them.")
         return Verdict(False, "The path through u is not right yet: dL/du * du/dx.")
-    if not close(via_v, right_v):
+    if not close(via_v, right_v, 1e-6):
         if close(via_v, u * v):
             return Verdict(False, "via_v: u * v is L itself. The path through v is "
                                   "dL/dv * dv/dx = u * 2x.")

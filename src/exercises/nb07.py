@@ -69,7 +69,7 @@ hinge_values = Exercise(
     ],
     solution=(
         "margins = [y * s for y, s in pairs]        # 2.5, 0.25, -0.5, 1.0, -0.5\n"
-        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n"
+        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n\n"
         "Point 3 sits exactly on the margin (label * score = 1) and costs 0; point 1 is\n"
         "classified correctly (positive margin) yet still costs 0.75: it is inside the margin."
     ),
@@ -172,7 +172,7 @@ hinge_l2_loss = Exercise(
         "def total_loss(scores, labels, params, alpha):\n"
         "    data_loss = sum((1 - y * s).relu() for s, y in zip(scores, labels)) / len(scores)\n"
         "    reg_loss = alpha * sum(p * p for p in params)\n"
-        "    return data_loss + reg_loss\n"
+        "    return data_loss + reg_loss\n\n"
         "d(total)/d(score_i) is -label_i / n for a point inside the margin and 0 otherwise;\n"
         "d(total)/d(p) = 2 * alpha * p. backward(g) multiplies every gradient by g."
     ),
@@ -238,7 +238,7 @@ misclassified = Exercise(
         "label * score is 2.3, -0.4, -0.6, 1.8, 0.2, 0.1. Which are negative?",
     ],
     solution=(
-        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n"
+        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n\n"
         "Accuracy is 4/6. Points 4 and 5 are classified correctly, but their margins\n"
         "(0.2 and 0.1) are below 1, so the hinge loss still pushes them outwards."
     ),
@@ -303,7 +303,7 @@ learning_rate = Exercise(
     ],
     solution=(
         "def learning_rate(k, steps, lr0):\n"
-        "    return lr0 * (1.0 - 0.9 * k / steps)\n"
+        "    return lr0 * (1.0 - 0.9 * k / steps)\n\n"
         "With steps=100 and lr0=1.0 this is micrograd's 1.0 - 0.9*k/100: 1.0 at step 0,\n"
         "0.55 at step 50, 0.109 at step 99."
     ),
