@@ -16,8 +16,11 @@ again.
 from __future__ import annotations
 
 import itertools
+import os
 import math
 import re
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -940,3 +943,18 @@ def test_the_printed_solution_passes_its_check(title, capsys):
         name = re.search(r"^def (\w+)", code, re.M).group(1)
         answer = (namespace[name],)
     assert exercise.check(*answer) is True, capsys.readouterr().out
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32",
+                    reason="sends SIGINT to itself, as Jupyter's interrupt button does")
+def test_interrupting_the_kernel_stops_the_answer_and_goes_on(capsys):
+    import threading
+
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        nb02.reciprocal_backward.check(_loops, time_limit=30)
+    assert time.perf_counter() - start < 5
+    time.sleep(0.2)
+    assert not [t for t in threading.enumerate() if t.name == "backproplab-check"]

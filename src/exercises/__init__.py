@@ -430,12 +430,17 @@ class _Outcome:
 def run_limited(task: Callable[[], object], seconds: float) -> tuple[_Outcome, _CappedOutput]:
     """Run `task()` in a helper thread for at most `seconds`, with its printing capped."""
     outcome, output = _Outcome(), _CappedOutput()
+    # The thread says it has finished with this event. (Thread.is_alive() is not to be
+    # trusted after a join() that an interrupt broke off: it may then say False.)
+    done = threading.Event()
 
     def target() -> None:
         try:
             outcome.value = task()
         except BaseException as error:  # reported by the caller, never raised here
             outcome.error = error
+        finally:
+            done.set()
 
     thread = threading.Thread(target=target, name="backproplab-check", daemon=True)
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):  # type: ignore[type-var]
@@ -449,16 +454,19 @@ def run_limited(task: Callable[[], object], seconds: float) -> tuple[_Outcome, _
             if previous is not None:
                 threading.stack_size(previous)
         try:
-            thread.join(seconds)
-        except KeyboardInterrupt:  # the learner pressed "interrupt the kernel"
+            done.wait(seconds)
+        except KeyboardInterrupt:  # "interrupt the kernel": stop the answer, then stop
             outcome.interrupted = True
-        if thread.is_alive():
+        if not done.is_set():
             outcome.timed_out = not outcome.interrupted
             _stop(thread)
-            thread.join(1.0)
-            outcome.still_running = thread.is_alive()
+            done.wait(1.0)
+            outcome.still_running = not done.is_set()
     if isinstance(outcome.error, _TimeLimitReached):
         outcome.error = None
+    if outcome.interrupted:  # the answer is stopped; the interrupt goes on, as usual
+        output.replay()
+        raise KeyboardInterrupt
     return outcome, output
 
 
@@ -510,8 +518,6 @@ class Exercise:
         limit = self.time_limit if time_limit is None else time_limit
         outcome, output = run_limited(lambda: self._checker(*answer), limit)
         output.replay()
-        if outcome.interrupted:
-            return self._say(False, "the check was interrupted before it finished.")
         if outcome.timed_out:
             message = (f"your answer did not finish within {limit:g} seconds, so the check "
                        "stopped it: is there a loop that never ends?")
