@@ -15,17 +15,21 @@ course's tests can prove that every check accepts right answers and rejects wron
 How a check runs (the same for every exercise):
 
 - Numbers are read by one reader, `read_number`: any real number (int, float, Fraction,
-  numpy scalars and 0-d arrays) or a `Value` (its `.data`). `read_numbers` reads a fixed
-  number of them from a list, tuple, generator or 1-d numpy array; `read_count` reads a
-  whole number. A reader that cannot read an answer raises `AnswerForm`, whose sentence
-  says what was given and what is expected.
-- The checker runs in a helper thread, and the check waits for it at most `time_limit`
-  seconds. Why a thread: `signal.alarm` works only in the main thread and not on Windows,
-  and a Jupyter kernel runs cells in the main thread on every system. A thread that has
-  run over its time is stopped by raising an exception inside it (CPython's
-  `PyThreadState_SetAsyncExc`), which ends any loop written in Python. A call that is stuck
-  inside C code cannot be stopped that way; the check still returns, and says so.
-- What the answer prints while it runs is kept to its first lines.
+  Decimal, numpy scalars and 0-d arrays) or a `Value` (its `.data`); numpy is recognised
+  by its types, never imported here. `read_numbers` reads a fixed number of them from a
+  list, tuple, generator or 1-d array; `read_count` reads a whole number (41, not 41.0).
+  A reader that cannot read an answer raises `AnswerForm`, whose sentence says what was
+  given and what is expected.
+- The checker, and so the learner's code, runs in a helper thread; the check waits for it
+  at most `time_limit` seconds (3; `check(answer, time_limit=...)` changes it once).
+  Why a thread: `signal.alarm` exists only on Unix and works only in the main thread,
+  while waiting on a thread works in a Jupyter kernel on Linux, macOS and Windows alike.
+  Waiting alone cannot end an endless loop, so a thread that runs over its time is
+  stopped by raising an exception inside it (CPython's `PyThreadState_SetAsyncExc`),
+  which ends any loop written in Python. A call stuck inside C code (a long sleep) cannot
+  be stopped that way; the check still returns, and says so. Interrupting the kernel
+  stops the answer too, and the interrupt then goes on as usual.
+- What the answer prints while it runs is kept to its first 20 lines.
 - An exception counts as "your answer raised" only if the learner's own code is among the
   frames it passed through (a frame outside this package, the standard library and
   installed packages). Anything else is a problem with the answer's form, and gets a
@@ -244,6 +248,8 @@ def read_count(x: object, what: str = "your answer", kind: str = "a count") -> i
     if _is_numpy(x) and tuple(getattr(x, "shape", ())) == ():
         x = x.item()
     if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        if abs(int(x)) > 10**18:
+            raise AnswerForm(f"{what} is {describe(x)}, far too large for {kind} here.")
         return int(x)
     if isinstance(x, numbers.Real) and not isinstance(x, bool) and not isinstance(x, Value):
         value = read_number(x, what)
