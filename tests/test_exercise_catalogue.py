@@ -62,6 +62,7 @@ def number_forms(t: float) -> list[tuple[str, object]]:
     """One right number in the forms learners give it."""
     forms = [("float", float(t)), ("numpy float64", np.float64(t)), ("0-d array", np.array(t)),
              ("Decimal", Decimal(repr(float(t)))), ("numpy float32", np.float32(t)),
+             ("a list of one", [t]), ("an array of one", np.array([t])),
              ("Value", Value(t)), ("float64 array item", np.array([t])[0]),
              ("Fraction", Fraction(t).limit_denominator(10**12))]
     if float(t).is_integer():
@@ -370,7 +371,7 @@ e.right += [(n, (a,)) for n, a in number_forms(stale["stored"])]
 e.wrong += [(n, (a,), None) for n, a in number_slips(stale["stored"])]
 e.wrong += [("recomputed", (17.0,), "nothing ran it again"), ("x.data", (4.0,), "x.data"),
             ("new x, no + 1", (16.0,), "+ 1"), ("old x, no + 1", (9,), "+ 1"),
-            ("a 1-element array", (np.array([10.0]),), "give one number")]
+            ("two numbers", (np.array([10.0, 17.0]),), "give one number")]
 
 # ------------------------------------------------------------------ notebook 04
 

@@ -15,7 +15,8 @@ course's tests can prove that every check accepts right answers and rejects wron
 How a check runs (the same for every exercise):
 
 - Numbers are read by one reader, `read_number`: any real number (int, float, Fraction,
-  Decimal, numpy scalars and 0-d arrays) or a `Value` (its `.data`); numpy is recognised
+  Decimal, numpy scalars and 0-d arrays, a list or array of one) or a `Value` (its
+  `.data`); numpy is recognised
   by its types, never imported here. `read_numbers` reads a fixed number of them from a
   list, tuple, generator or 1-d array; `read_count` reads a whole number (41, not 41.0).
   A reader that cannot read an answer raises `AnswerForm`, whose sentence says what was
@@ -147,7 +148,7 @@ def describe(x: object) -> str:
 
 
 def read_number(x: object, what: str = "your answer") -> float:
-    """`x` as a finite float: a real number, a numpy scalar or 0-d array, or a Value's data.
+    """`x` as a finite float: a real number, a numpy scalar or array of one, a list of one, or a Value's data.
 
     Raises AnswerForm with a sentence naming `what` if `x` is not one number.
     """
@@ -163,7 +164,7 @@ def read_number(x: object, what: str = "your answer") -> float:
     if isinstance(x, (str, bytes)):
         raise AnswerForm(f"{what} is {describe(x)}; write the number itself, without quotes.")
     if _is_numpy(x):
-        if tuple(getattr(x, "shape", ())) != ():
+        if tuple(getattr(x, "shape", ())) not in ((), (1,)):
             raise AnswerForm(f"{what} is {describe(x)}; give one number.")
         return read_number(x.item(), what)  # a Python int, float, bool or complex
     if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
@@ -184,6 +185,8 @@ def read_number(x: object, what: str = "your answer") -> float:
             return read_number(float(x), what)  # type: ignore[arg-type]
         except (TypeError, ValueError, OverflowError):
             pass
+    if isinstance(x, (list, tuple)) and len(x) == 1:  # one number, in a list of one
+        return read_number(x[0], what)
     if isinstance(x, (list, tuple)):
         raise AnswerForm(f"{what} is a {type(x).__name__} of {len(x)} item"
                          f"{'s' if len(x) != 1 else ''}; give one number.")
