@@ -148,7 +148,8 @@ def describe(x: object) -> str:
 
 
 def read_number(x: object, what: str = "your answer") -> float:
-    """`x` as a finite float: a real number, a numpy scalar or array of one, a list of one, or a Value's data.
+    """`x` as a finite float: a real number, a numpy scalar or array of one, a list of
+    one, or a Value's data.
 
     Raises AnswerForm with a sentence naming `what` if `x` is not one number.
     """
