@@ -511,7 +511,8 @@ e.right += [("solution", (my_tanh,)),
             ("exp minus exp", (lambda n: (n.exp() - (-n).exp()) / (n.exp() + (-n).exp()),)),
             ("1 - 2/(e + 1)", (lambda n: 1 - 2 / ((2 * n).exp() + 1),)),
             ("e**-2n", (lambda n: (1 - (-2 * n).exp()) / (1 + (-2 * n).exp()),)),
-            ("times one", (lambda n: my_tanh(n) * 1,))]
+            ("times one", (lambda n: my_tanh(n) * 1,)),
+            ("e ** (2n)", (lambda n: (math.e ** (2 * n) - 1) / (math.e ** (2 * n) + 1),))]
 e.wrong += [("negated", (lambda n: -my_tanh(n),), None),
             ("doubled", (lambda n: 2 * my_tanh(n),), None),
             ("forgot the 2", (lambda n: (n.exp() - 1) / (n.exp() + 1),), "e**(2n)"),
@@ -520,7 +521,7 @@ e.wrong += [("negated", (lambda n: -my_tanh(n),), None),
             ("float detour", (lambda n: (lambda e2: (e2 - 1) / (e2 + 1) + 0 * n.exp())(
                 Value(math.exp(2 * n.data))),), "plain-float detour"),
             ("returns a float", (lambda n: math.tanh(n.data),), "plain number"),
-            ("no exp", (lambda n: n * 1 - n * 1 + n.tanh().data,), "no exp node"),
+            ("tanh's number, no graph", (lambda n: n * 1 - n * 1 + n.tanh().data,), "plain-float detour"),
             ("hard-coded shown value", (lambda n: 0 * n.exp() + math.tanh(-2.0),), None),
             ("math.exp on a Value", (lambda n: (math.exp(2 * n) - 1) / (math.exp(2 * n) + 1),), "n.exp()")]
 
