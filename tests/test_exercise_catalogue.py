@@ -965,3 +965,15 @@ def test_interrupting_the_kernel_stops_the_answer_and_goes_on(capsys):
     time.sleep(0.2)
     timer.join()
     assert set(threading.enumerate()) <= before  # the answer's thread has ended
+
+
+def test_the_exercises_do_not_import_numpy():
+    # numpy answers are read by their types; the exercises and the engine stay stdlib-only
+    import subprocess
+
+    code = ("import sys\n"
+            "from backproplab.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07\n"
+            "nb02.composition_slope.check(1800.0)\n"
+            "assert 'numpy' not in sys.modules, 'numpy was imported'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
