@@ -609,6 +609,16 @@ def make_step(*, zero="before", sign=-1, lr_used=None, loss_scale=1.0, ret="loss
     return s
 
 
+def _backward_twice(model, xs, ys, lr):
+    loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+    model.zero_grad()
+    loss.backward()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss
+
+
 e = entry(nb06.training_step)
 e.right += [("solution", (step,)), ("zero first", (make_step(zero="first"),)),
             ("returns loss.data", (make_step(ret="data"),)),
@@ -623,7 +633,9 @@ e.wrong += [("forgets zero_grad", (make_step(zero="never"),), "zero_grad"),
             ("Value update", (make_step(update="value"),), "became a Value"),
             ("rebinds p", (make_step(update="rebind"),), "only renames p"),
             ("loss after the update", (make_step(ret="after"),), "the loss you returned"),
-            ("doubled loss", (make_step(loss_scale=2.0),), None)]
+            ("doubled loss", (make_step(loss_scale=2.0),), None),
+            ("backward twice", (lambda model, xs, ys, lr: _backward_twice(model, xs, ys, lr),),
+             "backward() called more than once")]
 
 # ------------------------------------------------------------------ notebook 07
 

@@ -228,9 +228,13 @@ def _check_training_step(answer: object) -> Verdict:
                                   "gradient points uphill; step against it: p.data -= lr * p.grad.")
         ratios = [m / r for m, r in zip(moved, right) if abs(r) > 1e-12]
         if ratios and ratios[0] > 0 and all(close(q, ratios[0], 1e-6) for q in ratios):
+            twice = (" Or is backward() called more than once? Each call adds its "
+                     "gradients again." if close(ratios[0], round(ratios[0])) and
+                     ratios[0] > 1.5 else "")
             return Verdict(False, f"Step {k}: every parameter moved the right way, but "
                                   f"{ratios[0]:.3g} times as far as it should: step by the "
-                                  f"learning rate `lr` the check passes in (lr = {lr} here).")
+                                  f"learning rate `lr` the check passes in (lr = {lr} here)."
+                                  f"{twice}")
         if k > 1:
             return Verdict(False, f"Step 1 was right, step {k} was not: the gradients of the "
                                   "earlier steps are still in p.grad. Call model.zero_grad() "
