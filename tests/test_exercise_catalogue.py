@@ -397,6 +397,13 @@ def div_backward(a, b, grad):
     b.grad += (-a.data / b.data**2) * grad
 
 
+def _div_with_names(a, b, grad):
+    da = 1 / b.data  # d(a/b)/da
+    db = -a.data / (b.data * b.data)  # d(a/b)/db
+    a.grad += da * grad
+    b.grad += db * grad
+
+
 e = entry(nb04.div_backward)
 e.right += [
     ("solution", (div_backward,)),
@@ -405,6 +412,9 @@ e.right += [
     ("numpy numbers", (lambda a, b, g: (setattr(a, "grad", a.grad + np.float64(g) / b.data),
                                         setattr(b, "grad", b.grad + np.float64(-a.data) / b.data**2 * g)) and None,)),
     ("returns something", (lambda a, b, g: (div_backward(a, b, g), "done")[1],)),
+    ("power form", (lambda a, b, g: (setattr(a, "grad", a.grad + g * b.data**-1),
+                                     setattr(b, "grad", b.grad + g * -a.data * b.data**-2)) and None,)),
+    ("local names", (_div_with_names,)),
 ]
 
 
@@ -533,11 +543,18 @@ def count(nin, nouts):
     return sum(sizes[i + 1] * (sizes[i] + 1) for i in range(len(nouts)))
 
 
+def _count_recursive(nin, nouts):
+    return 0 if not nouts else nouts[0] * (nin + 1) + _count_recursive(nouts[0], nouts[1:])
+
+
 e = entry(nb06.count_parameters)
 e.right += [("solution", (count,)), ("numpy int", (lambda nin, nouts: np.int64(count(nin, nouts)),)),
             ("loop", (lambda nin, nouts: sum(m * (k + 1) for k, m in zip([nin] + nouts, nouts)),)),
             ("by building it", (lambda nin, nouts: len(__import__("backproplab.nn", fromlist=["MLP"])
-                                                       .MLP(nin, nouts).parameters()),))]
+                                                       .MLP(nin, nouts).parameters()),)),
+            ("recursive", (lambda nin, nouts: _count_recursive(nin, list(nouts)),)),
+            ("numpy", (lambda nin, nouts: int(np.dot(np.array(nouts), np.array([nin] + nouts[:-1]) + 1)),)),
+            ("tuple shapes", (lambda nin, nouts: sum(m * (k + 1) for k, m in zip((nin, *nouts), tuple(nouts))),))]
 e.wrong += [(n, (fn,), None) for n, fn in function_slips(count) if n != "halved"]
 e.wrong += [
     ("a float", (lambda nin, nouts: float(count(nin, nouts)),), "write 41"),
@@ -619,10 +636,34 @@ def _backward_twice(model, xs, ys, lr):
     return loss
 
 
+def _step_by_hand(model, xs, ys, lr):
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    loss = Value(0.0)
+    for x, y in zip(xs, ys):
+        loss = loss + (model(x) - y) * (model(x) - y)
+    loss.backward()
+    [setattr(p, "data", p.data - lr * p.grad) for p in params]
+    return loss
+
+
+def _step_zero_at_end(model, xs, ys, lr):
+    # gradients start at 0, and each step leaves them at 0 again: the same steps
+    loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    model.zero_grad()
+    return loss
+
+
 e = entry(nb06.training_step)
 e.right += [("solution", (step,)), ("zero first", (make_step(zero="first"),)),
             ("returns loss.data", (make_step(ret="data"),)),
-            ("returns numpy", (make_step(ret="numpy"),))]
+            ("returns numpy", (make_step(ret="numpy"),)),
+            ("resets by hand, updates in a comprehension", (_step_by_hand,)),
+            ("zero_grad at the end", (_step_zero_at_end,))]
 e.wrong += [("forgets zero_grad", (make_step(zero="never"),), "zero_grad"),
             ("wrong sign", (make_step(sign=+1),), "wrong way"),
             ("zero_grad after backward", (make_step(zero="after"),), "between backward() and the update"),
