@@ -79,7 +79,7 @@ def test_numerical_gradient_accepts_the_solution_and_an_in_place_variant(capsys)
         (lambda f, xs, h: [-g for g in numerical_gradient(f, xs, h)], "signs are flipped"),
         (one_copy_never_undone, "fresh copy"),
         (mutates_the_callers_list, "changed the list"),
-        (lambda f, xs, h: numerical_gradient(f, xs, h)[:1], "one per input"),
+        (lambda f, xs, h: numerical_gradient(f, xs, h)[:1], "expected 3 numbers"),
         (lambda f, xs, h: [-3.0, 2.0, 1.0], "x**3"),  # right for d = a*b + c only
     ],
 )
@@ -127,7 +127,7 @@ def test_forward_vs_central_accepts_the_solution_and_rounded_values():
         ((-0.31, -0.01), "never negative"),
         ((0.3, 0.01), "forward error"),  # forgot the h**2 term
         ((0.31, 0.0), "central error"),  # "central is exact", true only for quadratics
-        ((0.31,), "Expected 2 numbers"),
+        ((0.31,), "expected 2 numbers"),
     ],
 )
 def test_forward_vs_central_rejects_wrong_answers(wrong, says, capsys):

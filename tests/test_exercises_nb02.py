@@ -9,19 +9,21 @@ from backproplab.exercises import nb02
 
 
 def test_composition_slope_accepts_the_hand_and_numeric_answers():
-    assert nb02.composition_slope.check(3 * 2**2 * 2 * 1) is True
+    assert nb02.composition_slope.check(3 * 10**2 * 2 * 3) is True
     f = lambda x: (x**2 + 1) ** 3  # noqa: E731
-    assert nb02.composition_slope.check((f(1 + 1e-6) - f(1 - 1e-6)) / 2e-6) is True
+    assert nb02.composition_slope.check((f(3 + 1e-6) - f(3 - 1e-6)) / 2e-6) is True
 
 
 @pytest.mark.parametrize(
     "wrong, says",
     [
-        (12, "outer function"),  # forgot the inner slope
-        (8, "value y itself"),
-        (6, "not right yet"),  # 3 * 2x: forgot to square u
-        (-24, "not right yet"),
-        (24.3, "close but not close enough"),  # a forward difference with h = 0.01
+        (300, "outer function"),  # forgot the inner slope
+        (1000, "value y itself"),
+        (600, "missing a factor"),  # 3u**2 * 2: forgot the x (at x = 1 this was right)
+        (180, "3u**2"),  # 3u * 2x: forgot to square u
+        (-1800, "sign is flipped"),
+        (24, "worked example"),
+        (1813.8, "close but not close enough"),  # a forward difference with h = 0.01
     ],
 )
 def test_composition_slope_rejects_wrong_answers(wrong, says, capsys):
@@ -84,19 +86,20 @@ def test_reciprocal_backward_stub_and_placeholder(capsys):
 
 
 def test_diamond_paths_accepts_the_solution():
-    assert nb02.diamond_paths.check((12, 24, 36)) is True
-    assert nb02.diamond_paths.check([12.0, 24.0, Value(36.0)]) is True
+    assert nb02.diamond_paths.check((48, 96, 144)) is True
+    assert nb02.diamond_paths.check([48.0, 96.0, Value(144.0)]) is True
 
 
 @pytest.mark.parametrize(
     "wrong, says",
     [
-        ((12, 24, 288), "add across paths"),  # multiplied the paths
-        ((24, 12, 36), "swapped"),
-        ((12, 24, 24), "total"),  # one path only
-        ((4, 24, 28), "path through u"),  # forgot du/dx = 3
-        ((12, 12, 24), "path through v"),  # used dv/dx = x instead of 2x
-        (36, "Expected a tuple"),
+        ((48, 96, 4608), "add across paths"),  # multiplied the paths
+        ((96, 48, 144), "swapped"),
+        ((48, 96, 96), "one path only"),
+        ((16, 96, 112), "path through u"),  # forgot du/dx = 3
+        ((48, 48, 96), "not x"),  # used dv/dx = x instead of 2x
+        ((48, 192, 240), "L itself"),  # u * v, right at x = 2 only
+        (144, "give a list or tuple"),
     ],
 )
 def test_diamond_paths_rejects_wrong_answers(wrong, says, capsys):
@@ -110,10 +113,10 @@ def test_diamond_paths_placeholder(capsys):
 
 
 def test_diamond_total_agrees_with_the_engine():
-    x = Value(2.0)
+    x = Value(4.0)
     u, v = 3 * x, x**2
     (u * v).backward()
-    assert nb02.diamond_paths.check((12, 24, x.grad)) is True
+    assert nb02.diamond_paths.check((48, 96, x.grad)) is True
 
 
 # ------------------------------------------------------------------ all of them

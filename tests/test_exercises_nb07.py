@@ -49,9 +49,9 @@ def test_hinge_values_right_answer_passes():
         ([1 - y * s for y, s in nb07.HINGE_PAIRS], "never goes below 0"),  # no max(0, .)
         ([max(0, 1 + y * s) for y, s in nb07.HINGE_PAIRS], "sign is flipped"),
         ([max(0, 1 - s) for _, s in nb07.HINGE_PAIRS], "label is missing"),
-        ([0, 0.75, 1.5, 2.0, 1.5], "pair 3"),  # the point exactly on the margin
-        ([0, 0.75, 1.5, 0], "Expected 5 numbers"),
-        ("0, 0.75, 1.5, 0, 1.5", "Expected a list"),
+        ([0, 0.75, 1.5, 2.0, 1.5], "Pair 3"),  # the point exactly on the margin
+        ([0, 0.75, 1.5, 0], "expected 5 numbers"),
+        ("0, 0.75, 1.5, 0, 1.5", "without quotes"),
     ],
 )
 def test_hinge_values_wrong_answers_fail_with_a_reason(wrong, says, capsys):
@@ -124,7 +124,7 @@ def python_max(scores, labels, params, alpha):
         (returns_a_float, "must return a Value"),
         (detached_regularisation, "the value is right, but after backward(2.5)"),
         (python_max, "raised TypeError"),
-        (0.92, "expected a function"),
+        (0.92, "Expected a function"),
     ],
 )
 def test_hinge_l2_loss_wrong_answers_fail_with_a_reason(wrong, says, capsys):
@@ -164,13 +164,14 @@ def test_misclassified_right_answer_passes():
 @pytest.mark.parametrize(
     "wrong, says",
     [
-        ([1, 2, 4, 5], "classified correctly"),  # every point with a positive hinge loss
+        ([1, 2, 4, 5], "inside the margin"),  # every point with a positive hinge loss
         ([2, 3], "counted from 1"),
-        ([1], "you missed a point"),
-        ([0, 3, 4, 5], "classified correctly"),  # the correctly classified ones
+        ([1], "You missed a point"),
+        ([0, 3, 4, 5], "gets right"),  # the correctly classified ones
+        ([1, 2, 4], "classified correctly"),
         ([1, 2, 2], "twice"),
         ([1, 6], "not an index"),
-        (2, "expected a list"),
+        (2, "give a list or tuple"),
     ],
 )
 def test_misclassified_wrong_answers_fail_with_a_reason(wrong, says, capsys):
@@ -200,9 +201,9 @@ def test_learning_rate_right_answer_passes():
 )
 def test_learning_rate_wrong_answers_fail(wrong, capsys):
     assert nb07.learning_rate.check(wrong) is False
-    assert "should be" in capsys.readouterr().out
+    assert "rate" in capsys.readouterr().out
 
 
 def test_learning_rate_rejects_a_number(capsys):
     assert nb07.learning_rate.check(0.55) is False
-    assert "expected a function" in capsys.readouterr().out
+    assert "Expected a function" in capsys.readouterr().out

@@ -9,10 +9,9 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 
-from . import Exercise, Verdict, as_numbers, close
+from . import Exercise, Verdict, call, close, need_function, read_numbers, same
 
 __all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
 
@@ -23,17 +22,30 @@ __all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
 # ----------------------------------------- 1. a gradient by central differences
 
 
-def _cube(x: float) -> float:
+# the functions the check hands to numerical_gradient (named, so that an error message
+# about calling one reads d_of(), not <lambda>())
+def d_of(a: float, b: float, c: float) -> float:
+    return a * b + c
+
+
+def cube(x: float) -> float:
     return x**3
+
+
+def wave(a: float, b: float) -> float:
+    return math.sin(a) * b**2
+
+
+def product_and_exp(x: float, y: float, z: float) -> float:
+    return x * y * z + math.exp(y)
 
 
 # (f, inputs, h, description): one, two and three inputs, with and without curvature
 _GRADIENT_CASES: list[tuple[Callable[..., float], tuple[float, ...], float, str]] = [
-    (lambda a, b, c: a * b + c, (2.0, -3.0, 10.0), 1e-3, "d = a*b + c at (2, -3, 10)"),
-    (_cube, (1.0,), 0.1, "x**3 at x = 1"),
-    (lambda a, b: math.sin(a) * b**2, (0.5, -1.5), 0.05, "sin(a) * b**2 at (0.5, -1.5)"),
-    (lambda x, y, z: x * y * z + math.exp(y), (1.5, -0.5, 2.0), 0.25,
-     "x*y*z + exp(y) at (1.5, -0.5, 2)"),
+    (d_of, (2.0, -3.0, 10.0), 1e-3, "d = a*b + c at (2, -3, 10)"),
+    (cube, (1.0,), 0.1, "x**3 at x = 1"),
+    (wave, (0.5, -1.5), 0.05, "sin(a) * b**2 at (0.5, -1.5)"),
+    (product_and_exp, (1.5, -0.5, 2.0), 0.25, "x*y*z + exp(y) at (1.5, -0.5, 2)"),
 ]
 
 
@@ -61,50 +73,40 @@ def _diagnose_gradient(
         return "Each slope is twice too big: x - h and x + h are 2h apart, so divide by 2 * h."
     if all(math.isclose(g, -e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, expected)):
         return "The signs are flipped: subtract f(... x - h ...) from f(... x + h ...)."
+    if n > 1 and all(math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12)
+                     for g, e in zip(got, reversed(expected))):
+        return "The slopes are in reverse order: the first one belongs to the first input."
+    if all(math.isclose(g, f(*xs), rel_tol=1e-9, abs_tol=1e-12) for g in got):
+        return "That is the value f(inputs), not a slope: divide the change in f by 2 * h."
     if n > 1 and math.isclose(got[0], expected[0], rel_tol=1e-9, abs_tol=1e-12):
         return ("The first slope is right and a later one is not: is each nudge undone "
                 "before the next input is nudged? Start every nudge from a fresh copy of the inputs.")
     return ""
 
 
+_SHOWN = "numerical_gradient(f, inputs, h)"
+
+
 def _check_numerical_gradient(answer: object) -> Verdict:
-    if not callable(answer):
-        return Verdict(
-            False,
-            f"Expected a function numerical_gradient(f, inputs, h), got {type(answer).__name__}.",
-        )
+    fn = need_function(answer, _SHOWN)
+    # The first case is the notebook's own d = a*b + c, whose result [-3, 2, 1] is shown
+    # there: an answer hard-coded from it fails the other three.
     for f, xs, h, name in _GRADIENT_CASES:
         given = list(xs)
-        raw = answer(f, given, h)
-        if raw is None:
-            return Verdict(
-                False,
-                "Not answered yet: the function returned None. Replace its body `...` "
-                "with your code, and remember the `return`.",
-            )
+        raw = call(fn, (f, given, h), _SHOWN)
         moved = len(given) != len(xs) or not all(
-            math.isclose(g, x, rel_tol=1e-12, abs_tol=1e-12) for g, x in zip(given, xs)
+            isinstance(g, (int, float)) and close(g, x, 1e-12) for g, x in zip(given, xs)
         )
         if moved:  # (an in-place nudge that is undone again is fine)
             return Verdict(
                 False,
-                f"For {name} your function changed the list of inputs it was given "
-                f"(to {given}); nudge a copy instead, list(inputs).",
+                f"For {name} your function changed the list of inputs it was given; "
+                "nudge a copy instead, list(inputs).",
             )
-        if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != len(xs):
-            return Verdict(
-                False,
-                f"For {name} it should return a list of {len(xs)} slope(s), one per input, "
-                f"got {raw!r}.",
-            )
-        got = []
-        for item in raw:
-            data = getattr(item, "data", item)  # a Value counts as its number
-            if isinstance(data, bool) or not isinstance(data, numbers.Real):
-                return Verdict(False, f"For {name} it returned {raw!r}: expected numbers.")
-            got.append(float(data))
+        got = read_numbers(raw, [f"the slope for input {i + 1}" for i in range(len(xs))],
+                           f"what your function returned for {name} (one slope per input)")
         expected = _central_gradient(f, xs, h)
-        if all(close(g, e, 1e-9).correct for g, e in zip(got, expected)):
+        if same(got, expected, 1e-6):  # (slips differ by far more; float32 passes)
             continue
         shown = ", ".join(f"{g:.6g}" for g in got)
         wanted = ", ".join(f"{e:.6g}" for e in expected)
@@ -118,16 +120,23 @@ def _check_numerical_gradient(answer: object) -> Verdict:
     )
 
 
+def _numerical_gradient_error(error: BaseException) -> str | None:
+    """The likely cause of an error in numerical_gradient: f called with a list."""
+    if isinstance(error, TypeError) and "positional argument" in str(error):
+        return "f takes the inputs as separate arguments: call f(*up), not f(up)."
+    return None
+
+
 numerical_gradient = Exercise(
     "A gradient by central differences",
     _check_numerical_gradient,
     hints=[
         "Loop over the inputs by position i. For each one, make two copies of the inputs: "
         "one with input i raised by h, one with it lowered by h.",
-        "f takes the inputs as separate arguments, so call f(*up) and f(*down). The slope "
-        "for input i is (f(*up) - f(*down)) / (2 * h).",
-        "up = list(inputs); up[i] += h; down = list(inputs); down[i] -= h; "
-        "grads.append((f(*up) - f(*down)) / (2 * h))",
+        "The central slope for input i is (f(inputs with i raised) - f(inputs with i "
+        "lowered)) / (2 * h). f takes the inputs as separate arguments: f(*up) unpacks a list.",
+        "Inside the loop: up = list(inputs) and up[i] += h. Make `down` the same way, then "
+        "append the slope for input i; return the list after the loop.",
     ],
     solution=(
         "def numerical_gradient(f, inputs, h):\n"
@@ -143,46 +152,61 @@ numerical_gradient = Exercise(
         "Fresh copies matter: nudging the one list in place, without undoing the nudge,\n"
         "leaves input i moved while the next input is measured."
     ),
+    expects=f"a function {_SHOWN} returning one slope per input",
+    on_error=_numerical_gradient_error,
+    usage="check(numerical_gradient)",
 )
 
 
 # --------------------------------------------------- 2. forward vs central errors
 
+# x = 1, h = 0.1 for f = x**3. The slips each give a different pair: the estimates
+# themselves (3.31, 3.01), the two errors swapped, 3xh alone (0.3, forgetting h**2), a
+# central error of 0 ("central is exact", true for quadratics only), relative errors
+# (divided by 3).
 _X, _H = 1.0, 0.1
-_EXACT = 3 * _X**2  # d/dx x**3 = 3x**2
-_FORWARD_ERROR = abs((_cube(_X + _H) - _cube(_X)) / _H - _EXACT)  # 3xh + h**2 = 0.31
-_CENTRAL_ERROR = abs((_cube(_X + _H) - _cube(_X - _H)) / (2 * _H) - _EXACT)  # h**2 = 0.01
+
+
+def _errors() -> tuple[float, float, float]:
+    """(exact slope, forward error, central error) for x**3 at _X with step _H."""
+    exact = 3 * _X**2  # d/dx x**3 = 3x**2
+    forward = abs((cube(_X + _H) - cube(_X)) / _H - exact)  # 3xh + h**2
+    central = abs((cube(_X + _H) - cube(_X - _H)) / (2 * _H) - exact)  # h**2
+    return exact, forward, central
 
 
 def _check_forward_vs_central(answer: object) -> Verdict:
-    values = as_numbers(answer, 2, "(forward_error, central_error)")
-    if isinstance(values, Verdict):
-        return values
-    forward, central = values
+    forward, central = read_numbers(answer, ("forward_error", "central_error"))
+    exact, right_forward, right_central = _errors()
     if forward < 0 or central < 0:
         return Verdict(
             False,
             "An error here is a distance, |estimate - exact|, so it is never negative.",
         )
-    right_forward = close(forward, _FORWARD_ERROR, 1e-4).correct
-    right_central = close(central, _CENTRAL_ERROR, 1e-4).correct
-    if right_forward and right_central:
+    ok_forward = close(forward, right_forward, 1e-4)
+    ok_central = close(central, right_central, 1e-4)
+    if ok_forward and ok_central:
         return Verdict(
             True,
-            f"The central difference is {_FORWARD_ERROR / _CENTRAL_ERROR:.0f} times closer. "
+            f"The central difference is {right_forward / right_central:.0f} times closer. "
             "Halve h and the forward error roughly halves, the central error quarters.",
         )
-    if close(forward, _CENTRAL_ERROR, 1e-4).correct and close(central, _FORWARD_ERROR, 1e-4).correct:
-        return Verdict(False, "The two errors are swapped: forward comes first.")
-    for got, estimate_kind in ((forward, "forward"), (central, "central")):
-        if abs(got - _EXACT) < 1:  # about 3.3 or 3.0: an estimate, not its error
+    if close(forward, right_central, 1e-4) and close(central, right_forward, 1e-4):
+        return Verdict(False, "The two errors are swapped: the forward error comes first.")
+    for got, kind in ((forward, "forward"), (central, "central")):
+        if abs(got - exact) < 1:  # about 3.3 or 3.0: an estimate, not its error
             return Verdict(
                 False,
-                f"{got:g} looks like the {estimate_kind} estimate itself; the error is how "
-                f"far the estimate is from the exact slope 3 * x**2 = {_EXACT:g}.",
+                f"{got:g} looks like the {kind} estimate itself; the error is how far the "
+                f"estimate is from the exact slope 3 * x**2 = {exact:g}.",
             )
-    wrong = [name for name, ok in (("forward", right_forward), ("central", right_central)) if not ok]
-    return Verdict(False, f"The {' and '.join(wrong)} error is not right yet.")
+    if close(forward, right_forward / exact, 1e-3) and close(central, right_central / exact, 1e-3):
+        return Verdict(False, "Those are relative errors (divided by the exact slope 3); the "
+                              "exercise asks for the plain distance |estimate - 3|.")
+    if not ok_forward and not ok_central:
+        return Verdict(False, "Neither error is right yet.")
+    return Verdict(False, f"The {'forward' if not ok_forward else 'central'} error is not "
+                          "right yet.")
 
 
 forward_vs_central = Exercise(
@@ -191,9 +215,9 @@ forward_vs_central = Exercise(
     hints=[
         "The exact slope of x**3 at x = 1 is 3 * 1**2 = 3. Compute each estimate with "
         "h = 0.1, then its distance from 3.",
-        "forward = (f(1.1) - f(1)) / 0.1 and central = (f(1.1) - f(0.9)) / 0.2; "
-        "the errors are abs(forward - 3) and abs(central - 3).",
-        "The forward estimate is 3.31 and the central one 3.01.",
+        "forward estimate = (f(x + h) - f(x)) / h, central estimate = "
+        "(f(x + h) - f(x - h)) / (2 * h); an error is abs(estimate - exact).",
+        "The forward estimate is 3.31. Work out the central one the same way.",
     ],
     solution=(
         "f = lambda x: x**3\n"
@@ -204,36 +228,52 @@ forward_vs_central = Exercise(
         "By algebra the forward error is 3xh + h**2 = 0.31 and the central error h**2 = 0.01:\n"
         "the forward error shrinks like h, the central error like h**2."
     ),
+    expects="two numbers (forward_error, central_error)",
+    usage="check(answer)",
 )
 
 
 # ---------------------------------------------------------- 3. partial slopes
 
-_A, _B, _C = 2.0, -3.0, 10.0
-_PARTIALS = (_B**2 + _C, 2 * _A * _B, _A)  # f = a*b**2 + c*a: (19, -12, 2)
+# f = a*b**2 + c*a at a = 2, b = -3, c = 10: (b**2 + c, 2ab, a) = (19, -12, 2). The point
+# separates the slips: forgetting c*a gives df/da = b**2 = 9, a sign slip in 2ab gives
+# 12, c's value instead of its slope gives 10, and the order (a, b, c) mixed up moves 19.
+_POINT = (2.0, -3.0, 10.0)
+
+
+def _f(a: float, b: float, c: float) -> float:
+    return a * b**2 + c * a
+
+
+def _partials() -> tuple[float, float, float]:
+    """The exact partial slopes at _POINT (computed here, kept out of module constants)."""
+    a, b, c = _POINT
+    return b**2 + c, 2 * a * b, a
 
 
 def _check_partial_slopes(answer: object) -> Verdict:
-    values = as_numbers(answer, 3, "(df/da, df/db, df/dc)")
-    if isinstance(values, Verdict):
-        return values
     names = ("df/da", "df/db", "df/dc")
-    wrong = [
-        (name, got, want)
-        for name, got, want in zip(names, values, _PARTIALS)
-        if not close(got, want, 1e-3).correct
-    ]
+    values = read_numbers(answer, names)
+    a, b, c = _POINT
+    truth = _partials()
+    wrong = [(n, g, w) for n, g, w in zip(names, values, truth) if not close(g, w, 1e-4)]
     if not wrong:
         return Verdict(
             True,
             "Nudging a by a small h moves f by about 19 h, b by about -12 h, c by about 2 h.",
         )
+    if same(sorted(values), sorted(truth), 1e-4):
+        return Verdict(False, "The right three numbers, in the wrong order: "
+                              "(df/da, df/db, df/dc).")
     name, got, want = wrong[0]
-    if name == "df/da" and close(got, _B**2, 1e-3).correct:
+    if name == "df/da" and close(got, b**2, 1e-3):
         return Verdict(False, "df/da: a appears twice in f, in a*b**2 and in c*a; count both.")
-    if close(got, -want, 1e-3).correct:
+    if name == "df/dc" and close(got, c, 1e-3):
+        return Verdict(False, "df/dc: that is c's value; the slope is how much f moves per "
+                              "unit of c, the factor c is multiplied by.")
+    if close(got, -want, 1e-3):
         return Verdict(False, f"{name}: the sign is flipped.")
-    if close(got, want, 0.05).correct:
+    if close(got, want, 0.05):
         return Verdict(
             False,
             f"{name} = {got:g} is close but not close enough: if you nudged, use a "
@@ -248,8 +288,10 @@ partial_slopes = Exercise(
     hints=[
         "Nudge one input at a time by a small h, keep the other two fixed, and divide "
         "the change in f by h.",
-        "By hand: treat the other inputs as constants. For df/da, f = a * (b**2 + c).",
-        "df/da = b**2 + c, df/db = 2*a*b, df/dc = a. Put in a = 2, b = -3, c = 10.",
+        "By hand: treat the other inputs as constants. For df/da, f = a * (b**2 + c); "
+        "for df/db, only a*b**2 contains b.",
+        "df/da = b**2 + c. Find df/db and df/dc the same way, then put in a = 2, b = -3, "
+        "c = 10.",
     ],
     solution=(
         "f = lambda a, b, c: a * b**2 + c * a\n"
@@ -259,4 +301,5 @@ partial_slopes = Exercise(
         "          (f(2, -3 + h, 10) - base) / h,    # 2*a*b    = -12\n"
         "          (f(2, -3, 10 + h) - base) / h)    # a        = 2"
     ),
+    expects="three numbers (df/da, df/db, df/dc)",
 )

@@ -8,41 +8,54 @@
 
 from __future__ import annotations
 
-
-from . import Exercise, Verdict, as_number, close
+from . import Exercise, Verdict, call, close, need_function, read_number, read_numbers
 
 __all__ = ["composition_slope", "reciprocal_backward", "diamond_paths"]
 
 
-
-
-
 # ------------------------------------------------ 1. the slope of a composition
 
-# y = (x**2 + 1)**3 at x = 1: u = x**2 + 1 = 2, dy/du = 3u**2 = 12, du/dx = 2x = 2
-_X1 = 1.0
-_U1 = _X1**2 + 1
-_COMPOSITION = 3 * _U1**2 * 2 * _X1  # 24
+# y = (x**2 + 1)**3 at x = 3: u = 10, dy/du = 3u**2 = 300, du/dx = 2x = 6, dy/dx = 1800.
+# x = 3 separates the slips that x = 1 hides (there 2x = 2 and x = x**2): the outer slope
+# alone (300), a dropped x in 2x or a dropped 3 in 3u**2 (600), y itself (1000), 3u * 2x
+# with u not squared (180), x**2 for 2x (2700). The notebook's worked example,
+# (3x + 1)**2 at x = 1, gives 24, which is none of these.
+_X1 = 3.0
+
+
+def _composition() -> dict[str, float]:
+    u = _X1**2 + 1
+    return {
+        "right": 3 * u**2 * 2 * _X1,
+        "outer": 3 * u**2,
+        "no x": 3 * u**2 * 2,
+        "value": u**3,
+        "not squared": 3 * u * 2 * _X1,
+    }
 
 
 def _check_composition_slope(answer: object) -> Verdict:
-    got = as_number(answer)
-    if got is None:
-        return Verdict(False, f"Expected a number, got {type(answer).__name__} {answer!r}.")
-    if close(got, _COMPOSITION, 1e-4).correct:
-        return Verdict(
-            True,
-            "dy/du = 3u**2 = 12 at u = 2, du/dx = 2x = 2, and 12 * 2 = 24.",
-        )
-    if close(got, 3 * _U1**2, 1e-4).correct:
-        return Verdict(
-            False,
-            "12 is dy/du, the outer function's slope only. Multiply by the inner "
-            "function's slope du/dx.",
-        )
-    if close(got, _U1**3, 1e-4).correct:
-        return Verdict(False, "8 is the value y itself; the question asks for its slope.")
-    if close(got, _COMPOSITION, 0.05).correct:
+    got = read_number(answer)
+    c = _composition()
+    if close(got, c["right"], 1e-6):
+        return Verdict(True, "dy/du = 3u**2 = 300 at u = 10, du/dx = 2x = 6, and "
+                             "300 * 6 = 1800.")
+    if close(got, c["outer"], 1e-6):
+        return Verdict(False, f"{got:g} is dy/du, the outer function's slope only. Multiply "
+                              "by the inner function's slope du/dx.")
+    if close(got, c["no x"], 1e-6):
+        return Verdict(False, f"{got:g} is missing a factor: du/dx is 2x (not 2), and "
+                              "dy/du is 3u**2 (not u**2).")
+    if close(got, c["value"], 1e-6):
+        return Verdict(False, f"{got:g} is the value y itself; the question asks for its slope.")
+    if close(got, c["not squared"], 1e-6):
+        return Verdict(False, f"{got:g} uses 3u for dy/du; the derivative of u**3 is 3u**2.")
+    if close(got, -c["right"], 1e-6):
+        return Verdict(False, "The sign is flipped: y grows with x at x = 3.")
+    if close(got, 24, 1e-6):
+        return Verdict(False, "24 is the notebook's worked example, (3x + 1)**2 at x = 1; "
+                              "this exercise is (x**2 + 1)**3 at x = 3.")
+    if close(got, c["right"], 0.05):
         return Verdict(
             False,
             f"{got:g} is close but not close enough: a forward difference or a large h "
@@ -56,59 +69,51 @@ composition_slope = Exercise(
     _check_composition_slope,
     hints=[
         "Name the inner function: u = x**2 + 1, so y = u**3. Find each local slope.",
-        "dy/du = 3 * u**2 and du/dx = 2 * x. At x = 1, u = 2.",
-        "dy/dx = dy/du * du/dx = 3 * 2**2 * 2 * 1.",
+        "dy/dx = dy/du * du/dx: the outer slope, taken at u, times the inner slope, "
+        "taken at x. The power rule gives both.",
+        "At x = 3, u = 10 and du/dx = 2 * 3 = 6. Now dy/du at u = 10.",
     ],
     solution=(
-        "u = 1**2 + 1           # 2\n"
-        "dy_du = 3 * u**2       # 12\n"
-        "du_dx = 2 * 1          # 2\n"
-        "answer = dy_du * du_dx # 24\n"
+        "u = 3**2 + 1           # 10\n"
+        "dy_du = 3 * u**2       # 300\n"
+        "du_dx = 2 * 3          # 6\n"
+        "answer = dy_du * du_dx # 1800\n"
         "\n"
-        "Check: f = lambda x: (x**2 + 1)**3; (f(1 + 1e-6) - f(1 - 1e-6)) / 2e-6 is 24.000000..."
+        "Check: f = lambda x: (x**2 + 1)**3; (f(3 + 1e-6) - f(3 - 1e-6)) / 2e-6 is 1800.0000..."
     ),
+    expects="one number, dy/dx at x = 3",
 )
 
 
 # ------------------------------------------- 2. a backward step for y = 1 / x
 
-# (x, dL/dy) pairs the check tries: upstream gradients other than 1, signs of both kinds
-_BACKWARD_CASES = [(2.0, 3.0), (-0.5, -2.0), (4.0, 0.5), (1.5, -1.2)]
+# (x, dL/dy) pairs: upstream gradients other than 1 (a forgotten upstream fails), of both
+# signs (a sign slip fails), x never 1 or -1 (where 1/x, 1/x**2 and x**2 agree up to sign),
+# and x != dL/dy (so swapped arguments fail).
+# (x = 2 would let 2/x**2 pass for 1/x.)
+_BACKWARD_CASES = [(2.5, 3.0), (-0.5, -2.0), (4.0, 0.5), (1.5, -1.2)]
+_SHOWN = "reciprocal_backward(x, dL_dy)"
 
 
 def _check_reciprocal_backward(answer: object) -> Verdict:
-    if not callable(answer):
-        return Verdict(
-            False,
-            f"Expected a function reciprocal_backward(x, dL_dy), got {type(answer).__name__}.",
-        )
+    fn = need_function(answer, _SHOWN)
     for x, upstream in _BACKWARD_CASES:
         expected = -upstream / x**2  # dL/dx = dL/dy * dy/dx, with dy/dx = -1/x**2
-        raw = answer(x, upstream)
-        if raw is None:
-            return Verdict(
-                False,
-                "Not answered yet: the function returned None. Replace its body `...` "
-                "with your code, and remember the `return`.",
-            )
-        got = as_number(raw)
-        if got is None:
-            return Verdict(
-                False, f"It should return a number, but returned {type(raw).__name__} {raw!r}."
-            )
-        if close(got, expected, 1e-9).correct:
+        got = read_number(call(fn, (x, upstream), _SHOWN),
+                          f"what your function returned for x = {x:g}, dL_dy = {upstream:g}")
+        if close(got, expected, 1e-6):  # (a float32 result is right too)
             continue
         where = f"With x = {x:g} and dL/dy = {upstream:g} it returned {got:g}, expected {expected:g}."
-        if close(got, -1 / x**2, 1e-9).correct:
-            return Verdict(
-                False,
-                f"{where} That is the local derivative dy/dx alone: multiply it by the "
-                "upstream gradient dL/dy.",
-            )
-        if close(got, -expected, 1e-9).correct:
+        if close(got, -1 / x**2, 1e-6):
+            return Verdict(False, f"{where} That is the local derivative dy/dx alone: "
+                                  "multiply it by the upstream gradient dL/dy.")
+        if close(got, -expected, 1e-6):
             return Verdict(False, f"{where} The sign is flipped: 1/x falls as x grows.")
-        if close(got, upstream / x, 1e-9).correct or close(got, -upstream / x, 1e-9).correct:
+        if close(got, upstream / x, 1e-6) or close(got, -upstream / x, 1e-6):
             return Verdict(False, f"{where} The derivative of 1/x is -1/x**2, not 1/x.")
+        if close(got, -x / upstream**2, 1e-6):
+            return Verdict(False, f"{where} The two arguments are swapped: the check calls "
+                                  f"{_SHOWN}, x first.")
         return Verdict(False, where)
     return Verdict(
         True,
@@ -123,8 +128,9 @@ reciprocal_backward = Exercise(
     hints=[
         "Two numbers multiply: the local derivative dy/dx and the gradient that arrives "
         "from above, dL/dy.",
-        "y = 1/x = x**-1, so dy/dx = -1 * x**-2 = -1 / x**2.",
-        "return dL_dy * (-1 / x**2)",
+        "y = 1/x = x**-1, so by the power rule dy/dx = -1 * x**-2.",
+        "Write the local derivative on its own line first, dy_dx = ... (hint 2); the "
+        "chain rule then combines it with dL_dy.",
     ],
     solution=(
         "def reciprocal_backward(x, dL_dy):\n"
@@ -134,42 +140,54 @@ reciprocal_backward = Exercise(
         "With dL/dy = 1 this is just -1/x**2; the check uses other upstream gradients,\n"
         "so forgetting the `dL_dy *` fails."
     ),
+    expects=f"a function {_SHOWN} returning a number",
+    usage="check(reciprocal_backward)",
 )
 
 
 # ------------------------------------------------ 3. the sum over paths (diamond)
 
-# x = 2; u = 3x; v = x**2; L = u * v
-_X3 = 2.0
-_VIA_U = _X3**2 * 3  # dL/du * du/dx = v * 3 = 12
-_VIA_V = 3 * _X3 * 2 * _X3  # dL/dv * dv/dx = u * 2x = 24
-_PATHS = (_VIA_U, _VIA_V, _VIA_U + _VIA_V)  # (12, 24, 36)
+# x = 4; u = 3x = 12; v = x**2 = 16; L = u * v. via_u = v * 3 = 48, via_v = u * 2x = 96,
+# total 144 = 9x**2. x = 4 keeps the slips apart that x = 2 hides (there v = x**2 = 2x,
+# so u * v passed for via_v): u * v = 192, u * x = 48 for via_v, the product of the paths
+# instead of their sum, one path alone.
+_X3 = 4.0
+
+
+def _paths() -> tuple[float, float, float]:
+    u, v = 3 * _X3, _X3**2
+    via_u = v * 3  # dL/du * du/dx
+    via_v = u * 2 * _X3  # dL/dv * dv/dx
+    return via_u, via_v, via_u + via_v
 
 
 def _check_diamond_paths(answer: object) -> Verdict:
-    names = "(via_u, via_v, total)"
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 3:
-        return Verdict(False, f"Expected a tuple of 3 numbers {names}, got {answer!r}.")
-    values = [as_number(item) for item in answer]
-    if any(v is None for v in values):
-        return Verdict(False, f"Expected 3 numbers {names}, got {answer!r}.")
-    via_u, via_v, total = values
-    if all(close(g, e, 1e-4).correct for g, e in zip(values, _PATHS)):
-        return Verdict(
-            True,
-            "L = 3x * x**2 = 3x**3, and d/dx 3x**3 = 9x**2 = 36 at x = 2: the two paths add up.",
-        )
-    if close(via_u, _VIA_V, 1e-4).correct and close(via_v, _VIA_U, 1e-4).correct:
+    via_u, via_v, total = read_numbers(answer, ("via_u", "via_v", "total"))
+    right_u, right_v, right_total = _paths()
+    u, v = 3 * _X3, _X3**2
+    if close(via_u, right_u, 1e-6) and close(via_v, right_v, 1e-6) and close(
+            total, right_total, 1e-6):
+        return Verdict(True, "L = 3x * x**2 = 3x**3, and d/dx 3x**3 = 9x**2 = 144 at x = 4: "
+                             "the two paths add up.")
+    if close(via_u, right_v) and close(via_v, right_u):
         return Verdict(False, "The two paths are swapped: the path through u comes first.")
-    if not close(via_u, _VIA_U, 1e-4).correct:
+    if not close(via_u, right_u, 1e-6):
+        if close(via_u, v) or close(via_u, 3.0):
+            return Verdict(False, "The path through u multiplies two local derivatives, "
+                                  "dL/du = v and du/dx = 3; you have only one of them.")
         return Verdict(False, "The path through u is not right yet: dL/du * du/dx.")
-    if not close(via_v, _VIA_V, 1e-4).correct:
+    if not close(via_v, right_v, 1e-6):
+        if close(via_v, u * v):
+            return Verdict(False, "via_v: u * v is L itself. The path through v is "
+                                  "dL/dv * dv/dx = u * 2x.")
+        if close(via_v, u * _X3):
+            return Verdict(False, "via_v: dv/dx for v = x**2 is 2x, not x.")
         return Verdict(False, "The path through v is not right yet: dL/dv * dv/dx.")
-    if close(total, via_u * via_v, 1e-4).correct:
-        return Verdict(
-            False,
-            "Multiply along a path, but add across paths: the total is the sum of the two.",
-        )
+    if close(total, via_u * via_v):
+        return Verdict(False, "Multiply along a path, but add across paths: the total is "
+                              "the sum of the two.")
+    if close(total, via_u) or close(total, via_v):
+        return Verdict(False, "The total is one path only; x reaches L along both.")
     return Verdict(False, f"The total {total:g} is not right yet.")
 
 
@@ -179,16 +197,17 @@ diamond_paths = Exercise(
     hints=[
         "x reaches L along two paths, x -> u -> L and x -> v -> L. On each path, "
         "multiply the local derivatives.",
-        "At x = 2: u = 6, v = 4. dL/du = v, du/dx = 3, dL/dv = u, dv/dx = 2x.",
-        "via_u = 4 * 3, via_v = 6 * 4; the total is their sum.",
+        "dL/du = v, du/dx = 3, dL/dv = u, dv/dx = 2x. Across paths, the contributions add.",
+        "At x = 4: u = 12, v = 16, so via_u = 16 * 3. Now via_v and the total.",
     ],
     solution=(
-        "x = 2\n"
-        "u, v = 3 * x, x**2       # 6, 4\n"
-        "via_u = v * 3            # dL/du * du/dx = 12\n"
-        "via_v = u * (2 * x)      # dL/dv * dv/dx = 24\n"
-        "answer = (via_u, via_v, via_u + via_v)   # (12, 24, 36)\n"
+        "x = 4\n"
+        "u, v = 3 * x, x**2       # 12, 16\n"
+        "via_u = v * 3            # dL/du * du/dx = 48\n"
+        "via_v = u * (2 * x)      # dL/dv * dv/dx = 96\n"
+        "answer = (via_u, via_v, via_u + via_v)   # (48, 96, 144)\n"
         "\n"
-        "Check: L = 3x * x**2 = 3x**3, whose slope 9x**2 is 36 at x = 2."
+        "Check: L = 3x * x**2 = 3x**3, whose slope 9x**2 is 144 at x = 4."
     ),
+    expects="three numbers (via_u, via_v, total)",
 )

@@ -2,60 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ..engine import Value, topological_order
-from . import Exercise, Verdict, as_numbers, close
+from . import Exercise, Verdict, call, close, need_function, read_counts, read_number
 
 __all__ = ["neuron_sum", "count_graph", "stale_value"]
 
 
-
-
-
 # ------------------------------------------------------------------ 1. neuron_sum
 
-# inputs the checker chooses: (x1, w1, x2, w2, b)
-_NEURON_INPUTS = [
-    (2.0, -3.0, 0.0, 1.0, 6.8813735870195432),
-    (1.5, 0.5, -2.0, 4.0, -1.0),
-    (-0.25, 3.0, 2.5, -1.5, 0.75),
+# inputs the checker chooses: (x1, w1, x2, w2, b), and the upstream gradient it sends back.
+# No input is 0 or 1 and no two are equal, so a forgotten bias, swapped weights
+# (x1*w2 + x2*w1), x + w for x * w, or gradients that never reach an input all show.
+_NEURON_CASES = [
+    ((2.0, -3.0, 0.5, 1.5, 0.75), 2.0),
+    ((1.5, 0.5, -2.0, 4.0, -1.25), -1.5),
+    ((-0.25, 3.0, 2.5, -1.5, 0.4), 0.5),
 ]
+_NAMES = ("x1", "w1", "x2", "w2", "b")
+_SHOWN = "neuron_sum(x1, w1, x2, w2, b)"
 
 
-def _check_neuron_sum(fn: Callable[..., Any]) -> Verdict:
-    if not callable(fn):
-        return Verdict(False, f"expected a function, got {type(fn).__name__} {fn!r}")
-    names = ("x1", "w1", "x2", "w2", "b")
-    for numbers in _NEURON_INPUTS:
-        leaves = [Value(x, label=n) for x, n in zip(numbers, names)]
-        out = fn(*leaves)
-        if not isinstance(out, Value):
-            return Verdict(False, f"return a Value, got {type(out).__name__} {out!r}")
+def _check_neuron_sum(answer: object) -> Verdict:
+    fn = need_function(answer, _SHOWN)
+    for numbers, upstream in _NEURON_CASES:
+        leaves = [Value(x, label=n) for x, n in zip(numbers, _NAMES)]
+        out = call(fn, leaves, _SHOWN)
         x1, w1, x2, w2, b = numbers
-        verdict = close(out.data, x1 * w1 + x2 * w2 + b, 1e-9)
-        if not verdict.correct:
-            shown = ", ".join(f"{n}={x:g}" for n, x in zip(names, numbers))
-            return Verdict(
-                False, f"with {shown} the result is {out.data:g}, "
-                f"but x1*w1 + x2*w2 + b = {x1 * w1 + x2 * w2 + b:g}",
-            )
-        nodes = topological_order(out)
-        missing = [v.label for v in leaves if not any(v is node for node in nodes)]
-        if missing:
-            return Verdict(
-                False, f"{', '.join(missing)} not in the graph of your result: combine "
-                "the Values themselves (x1 * w1), not their .data, so the graph "
-                "remembers them",
-            )
-        ops = sorted(node._op for node in nodes if node._prev)
-        if ops != ["*", "*", "+", "+"] or len(nodes) != 9:
-            return Verdict(
-                False, f"the graph should be the 5 inputs and 4 ops (two * and two +), "
-                f"but it has {len(nodes)} Values with ops {ops}",
-            )
-    return Verdict(True, "Your graph has the 5 inputs, two * nodes and two + nodes.")
+        shown = ", ".join(f"{n} = {x:g}" for n, x in zip(_NAMES, numbers))
+        if not isinstance(out, Value):
+            got = read_number(out, "what your function returned")
+            return Verdict(False, f"With {shown} your function returned the plain number "
+                                  f"{got:g}; return a Value: combine the Values themselves "
+                                  "(x1 * w1), not their .data, so the graph remembers them.")
+        if [v.data for v in leaves] != list(numbers):
+            return Verdict(False, "Your function changed the .data of an input; build a new "
+                                  "Value from them instead.")
+        want = x1 * w1 + x2 * w2 + b
+        if not close(out.data, want):
+            hint = ""
+            if close(out.data, x1 * w1 + x2 * w2):
+                hint = " The bias b is missing."
+            elif close(out.data, x1 * w2 + x2 * w1 + b):
+                hint = " Each input goes with its own weight: x1 with w1, x2 with w2."
+            return Verdict(False, f"With {shown} the result is {out.data:g}, but "
+                                  f"x1*w1 + x2*w2 + b = {want:g}.{hint}")
+        out.backward(upstream)
+        wanted = [upstream * g for g in (w1, x1, w2, x2, 1.0)]  # d(sum)/d(each input)
+        got = [v.grad for v in leaves]
+        if not all(close(g, w) for g, w in zip(got, wanted)):
+            missing = [v.label for v, g in zip(leaves, got) if g == 0.0]
+            if missing:
+                return Verdict(False, f"The value is right, but no gradient reaches "
+                                      f"{', '.join(missing)} after backward(): build the "
+                                      "result with * and + on the Values themselves, not "
+                                      "from their .data.")
+            return Verdict(False, f"The value is right, but after backward({upstream:g}) "
+                                  f"the inputs' gradients are {[round(g, 6) for g in got]}, "
+                                  f"expected {[round(g, 6) for g in wanted]}.")
+    return Verdict(True, "The value is right and backward() reaches all five inputs: "
+                         "dL/dw1 = x1, dL/dx1 = w1, dL/db = 1, each times the upstream gradient.")
 
 
 neuron_sum = Exercise(
@@ -64,16 +69,19 @@ neuron_sum = Exercise(
     hints=[
         "Use the Values you are given with the ordinary operators: Value defines + "
         "and *, and each one makes a new node that remembers its inputs.",
-        "Multiply each input by its weight, then add the two products and the bias. "
+        "Multiply each input by its own weight, then add the two products and the bias. "
         "Don't use `.data` anywhere: a plain number has no graph.",
-        "The whole body is one line: `return x1*w1 + x2*w2 + b`.",
+        "The first product is x1 * w1. The body is one `return` line.",
     ],
     solution=(
         "def neuron_sum(x1, w1, x2, w2, b):\n"
         "    return x1*w1 + x2*w2 + b\n\n"
         "Python evaluates this as ((x1*w1) + (x2*w2)) + b: two * nodes, then two + "
-        "nodes, 9 Values in all."
+        "nodes, 9 Values in all. sum([x1*w1, x2*w2, b]) works too (with one more "
+        "constant, the 0 that sum starts from)."
     ),
+    expects=f"a function {_SHOWN} returning a Value",
+    usage="check(neuron_sum)",
 )
 
 
@@ -90,22 +98,30 @@ def count_graph_expression() -> Value:
 def _values_and_links(root: Value) -> tuple[int, int]:
     """(number of Values in the graph, number of input links: len(_prev) summed)."""
     nodes = topological_order(root)
-    return len(nodes), sum(len(node._prev) for node in nodes)
+    return len(nodes), sum(len(getattr(node, "_prev", ())) for node in nodes)
 
 
 def _check_count_graph(answer: object) -> Verdict:
-    got = as_numbers(answer, 2, "(values, links), such as (5, 4)")
-    if isinstance(got, Verdict):
-        return got
+    got_values, got_links = read_counts(answer, ("the number of Values", "the number of links"))
     values, links = _values_and_links(count_graph_expression())
-    got_values, got_links = got
+    if (got_values, got_links) == (links, values):
+        return Verdict(False, "The two counts are swapped: Values first, then links.")
     if got_values != values:
         if got_values == values - 1:
-            return Verdict(False, "one Value short: the constant 2 also becomes a Value.")
-        return Verdict(False, f"{got_values:g} Values is not right.")
+            return Verdict(False, "One Value short: the constant 2 also becomes a Value.")
+        if got_values == values + 2:
+            return Verdict(False, "x and y are each used twice, but each is one Value: a "
+                                  "Value used twice has two links, not two boxes.")
+        if got_values == values - 3:
+            return Verdict(False, "Those are the operations only; the leaves x, y and the "
+                                  "constant 2 are Values too.")
+        return Verdict(False, f"{got_values} Values is not right.")
     if got_links != links:
-        return Verdict(False, f"{got_links:g} links is not right; each op has as many "
-                       "links as it has inputs.")
+        if got_links == links // 2:
+            return Verdict(False, f"{got_links} is the number of operations; count their "
+                                  "input links: each op has as many as it has inputs.")
+        return Verdict(False, f"{got_links} links is not right; each op has as many "
+                              "links as it has inputs.")
     return Verdict(True, f"{values} Values and {links} links.")
 
 
@@ -115,9 +131,9 @@ count_graph = Exercise(
     hints=[
         "Write the expression out one operation at a time, the way Python evaluates "
         "it, giving each result a name: m = x*y, s = m + x, ...",
-        "Values: the leaves x and y, one per operation, and one for the constant 2 "
-        "(Value wraps plain numbers). Links: every +, * has two inputs.",
-        "There are 4 operations, each with 2 inputs; add the 3 leaves (x, y, 2).",
+        "Values: the leaves, one per operation, and one for each plain number (Value "
+        "wraps it). Links: an operation has one link per input.",
+        "There are 4 operations, each with 2 inputs. Now count the leaves.",
     ],
     solution=(
         "answer = (7, 8)\n\n"
@@ -126,28 +142,35 @@ count_graph = Exercise(
         "z = count_graph_expression(); len(topological_order(z)) and "
         "sum(len(v._prev) for v in topological_order(z))."
     ),
+    expects="two whole numbers (values, links)",
 )
 
 
 # ----------------------------------------------------------------- 3. stale_value
 
 
-def _stale_value() -> tuple[float, float]:
-    """(y.data after x.data changes, what y would be if it were recomputed)."""
+def _stale_value() -> dict[str, float]:
+    """y.data after x.data changes, and the numbers the likely slips give."""
     x = Value(3.0)
     y = x * x + 1
     x.data = 4.0
-    return y.data, x.data * x.data + 1
+    return {"stored": y.data, "recomputed": x.data * x.data + 1,
+            "new x squared": x.data * x.data, "x": x.data, "no + 1": 3.0 * 3.0}
 
 
 def _check_stale_value(answer: object) -> Verdict:
-    stored, recomputed = _stale_value()
-    if isinstance(answer, Value):
-        answer = answer.data
-    if answer == recomputed:
-        return Verdict(False, f"{recomputed:g} is what x*x + 1 would be if you ran it "
-                       "again, but nothing ran it again.")
-    return close(answer, stored, 1e-9)
+    got = read_number(answer)
+    v = _stale_value()
+    if close(got, v["stored"], 1e-6):
+        return Verdict(True, "y.data was computed once, when y = x * x + 1 ran.")
+    if close(got, v["recomputed"]):
+        return Verdict(False, f"{got:g} is what x*x + 1 would be if you ran it again, but "
+                              "nothing ran it again.")
+    if close(got, v["x"]):
+        return Verdict(False, f"{got:g} is x.data; the question asks for y.data.")
+    if close(got, v["new x squared"]) or close(got, v["no + 1"]):
+        return Verdict(False, f"{got:g} leaves out the + 1 of y = x * x + 1.")
+    return Verdict(False, f"{got:g} is not right yet.")
 
 
 stale_value = Exercise(
@@ -157,7 +180,7 @@ stale_value = Exercise(
         "When is `y.data` computed: when you write `y = x * x + 1`, or when you read it?",
         "A node stores the number it computed once, at the moment the expression ran. "
         "Changing x.data later does not re-run anything.",
-        "y.data is still what x * x + 1 was with x = 3.",
+        "So y.data is what x * x + 1 was with the x of that moment.",
     ],
     solution=(
         "answer = 10.0\n\n"
@@ -165,4 +188,5 @@ stale_value = Exercise(
         "reference to x (so backprop can reach it), but changing x.data doesn't "
         "recompute y: to get 17 you must run the forward pass again, y = x * x + 1."
     ),
+    expects="one number, y.data",
 )

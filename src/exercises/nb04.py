@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..engine import Value
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, call, close, need_function, read_number, read_numbers, same
 
 __all__ = ["hand_gradients", "div_backward", "reuse_grad"]
 
 
 # -------------------------------------------------------------- 1. hand_gradients
 
-HAND_INPUTS = {"x": 2.0, "y": 3.0, "z": -4.0}
+# L = (x*y + z)**2 at x = 2, y = 3, z = -3: d = x*y + z = 3, dL/dd = 2d = 6, so
+# (dL/dx, dL/dy, dL/dz) = (6y, 6x, 6) = (18, 12, 6). The point keeps the slips apart that
+# z = -4 hid (there d = 2 and d**2 = 2d): the forgotten 2 gives (9, 6, 3), d**2 for 2d
+# (27, 18, 9), x and y swapped in the * rule (12, 18, 6), a sign slip (-18, -12, -6), the
+# local derivatives of x*y + z alone (3, 2, 1).
+HAND_INPUTS = {"x": 2.0, "y": 3.0, "z": -3.0}
 
 
 def hand_gradients_expression(x: Value, y: Value, z: Value) -> Value:
@@ -21,29 +25,44 @@ def hand_gradients_expression(x: Value, y: Value, z: Value) -> Value:
     return (x * y + z) ** 2
 
 
-def _engine_gradients(
-    f: Callable[..., Value], inputs: dict[str, float]
-) -> tuple[float, ...]:
+def _engine_gradients(f: Callable[..., Value], inputs: dict[str, float]) -> list[float]:
     """The gradients of f at `inputs` as the engine's backward() computes them."""
     leaves = [Value(v, label=k) for k, v in inputs.items()]
     f(*leaves).backward()
-    return tuple(v.grad for v in leaves)
+    return [v.grad for v in leaves]
 
 
 def _check_hand_gradients(answer: object) -> Verdict:
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        return Verdict(False, "expected three numbers (dL/dx, dL/dy, dL/dz), "
-                       f"got {type(answer).__name__} {answer!r}")
-    expected = _engine_gradients(hand_gradients_expression, HAND_INPUTS)
+    got = read_numbers(answer, ("dL/dx", "dL/dy", "dL/dz"))
+    truth = _engine_gradients(hand_gradients_expression, HAND_INPUTS)
     x, y, z = HAND_INPUTS.values()
-    if all(close(g, e, 1e-9).correct for g, e in zip(answer, (y, x, 1.0))):
-        return Verdict(False, "those are the local derivatives of x*y + z; multiply "
-                       "each by dL/d(x*y + z), the gradient arriving from ** 2.")
-    for name, got, want in zip("xyz", answer, expected):
-        verdict = close(got, want, 1e-9)
-        if not verdict.correct:
-            return Verdict(False, f"dL/d{name}: {verdict.message}.")
-    return Verdict(True, "backward() gets the same three numbers.")
+    d = x * y + z
+    if same(got, truth, 1e-6):  # (a nudged answer with a small h is right too)
+        return Verdict(True, "backward() gets the same three numbers.")
+    slips = [
+        ([y, x, 1.0], "Those are the local derivatives of x*y + z alone; multiply each by "
+                      "dL/dd, the gradient arriving from ** 2."),
+        ([d * y, d * x, d], "The 2 from the power rule is missing: d(d**2)/dd = 2 * d."),
+        ([d * d * y, d * d * x, d * d], "You used d**2 as dL/dd; the derivative of d**2 is "
+                                        "2 * d, not d**2."),
+        ([2 * d * x, 2 * d * y, 2 * d], "x and y are swapped: the * rule sends each input "
+                                        "the *other* input times the gradient, so dL/dx "
+                                        "has y in it."),
+        ([-g for g in truth], "Every sign is flipped."),
+        ([2 * g for g in truth], "Each gradient is twice too big: was backward() run twice "
+                                 "without zero_grad()? Gradients add up."),
+    ]
+    for numbers, message in slips:
+        if same(got, numbers):
+            return Verdict(False, message)
+    for name, g, t in zip(("dL/dx", "dL/dy", "dL/dz"), got, truth):
+        if close(g, t, 1e-2) and not close(g, t, 1e-6):
+            return Verdict(False, f"{name} = {g!r} is close but not exact: nudges with a "
+                                  "large h carry an error (use a smaller h), or a rounded "
+                                  "number lost digits. By hand the three are whole numbers.")
+        if not close(g, t, 1e-6):
+            return Verdict(False, f"{name} = {g:g} is not right yet.")
+    return Verdict(False, "Not right yet.")  # unreachable: same() failed on some item
 
 
 hand_gradients = Exercise(
@@ -54,16 +73,17 @@ hand_gradients = Exercise(
         "backwards starting from dL/dL = 1.",
         "dL/dd = 2 * d (the local derivative of ** 2). The + passes dL/dd unchanged to "
         "z and to x*y; the * then multiplies it by the other input.",
-        "d = 2*3 - 4 = 2, so dL/dd = 4. Then dL/dz = 4, dL/dx = 4 * y, dL/dy = 4 * x.",
+        "d = 2*3 - 3 = 3, so dL/dd = 6 and dL/dz = 6. Now dL/dx and dL/dy.",
     ],
     solution=(
-        "answer = (12.0, 8.0, 4.0)\n\n"
-        "d = x*y + z = 2*3 - 4 = 2 and L = d**2 = 4.\n"
-        "dL/dd = 2*d = 4\n"
-        "dL/dz = dL/dd * 1 = 4           (+ passes the gradient through)\n"
-        "dL/dx = dL/dd * y = 4 * 3 = 12  (* swaps: the other input times the gradient)\n"
-        "dL/dy = dL/dd * x = 4 * 2 = 8"
+        "answer = (18.0, 12.0, 6.0)\n\n"
+        "d = x*y + z = 2*3 - 3 = 3 and L = d**2 = 9.\n"
+        "dL/dd = 2*d = 6\n"
+        "dL/dz = dL/dd * 1 = 6           (+ passes the gradient through)\n"
+        "dL/dx = dL/dd * y = 6 * 3 = 18  (* swaps: the other input times the gradient)\n"
+        "dL/dy = dL/dd * x = 6 * 2 = 12"
     ),
+    expects="three numbers (dL/dx, dL/dy, dL/dz)",
 )
 
 
@@ -71,12 +91,14 @@ hand_gradients = Exercise(
 
 # (a, b, upstream gradient, a.grad before, b.grad before): upstream gradients other
 # than 1 and gradients already present, so that forgetting `* grad` or writing `=`
-# instead of `+=` gives a different number
+# instead of `+=` gives a different number; a != b and |b| != 1, so swapped shares and
+# a dropped square show.
 _DIV_CASES = [
     (6.0, -2.0, 0.5, 0.25, -1.0),
     (-1.5, 4.0, -3.0, 2.0, 0.5),
     (2.0, 0.5, 2.5, -0.75, 1.5),
 ]
+_SHOWN = "div_backward(a, b, grad)"
 
 
 def _div_shares(a: float, b: float, grad: float) -> tuple[float, float]:
@@ -84,35 +106,53 @@ def _div_shares(a: float, b: float, grad: float) -> tuple[float, float]:
     return grad / b, -a / b**2 * grad  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
 
 
-def _check_div_backward(fn: Callable[..., Any]) -> Verdict:
-    if not callable(fn):
-        return Verdict(False, f"expected a function, got {type(fn).__name__} {fn!r}")
+def _check_div_backward(answer: object) -> Verdict:
+    fn = need_function(answer, _SHOWN)
     for a_data, b_data, grad, a_before, b_before in _DIV_CASES:
         a, b = Value(a_data, label="a"), Value(b_data, label="b")
         a.grad, b.grad = a_before, b_before
-        fn(a, b, grad)
-        if (a.data, b.data) != (a_data, b_data):
-            return Verdict(False, "your function changed a.data or b.data; a backward "
-                           "rule only adds to .grad.")
+        call(fn, (a, b, grad), _SHOWN, needs_result=False)
+        for name, v in (("a", a), ("b", b)):
+            if isinstance(v.grad, Value):
+                return Verdict(False, f"Your gradient is a Value: {name}.grad became "
+                                      f"{v.grad!r}. Use `.data` (a.data, b.data) in the "
+                                      "rule, so that gradients stay plain numbers.")
+            if isinstance(v.data, Value) or v.data != (a_data if name == "a" else b_data):
+                return Verdict(False, f"Your function changed {name}.data; a backward rule "
+                                      "only adds to .grad.")
+        got_a = read_number(a.grad, "a.grad after your function")
+        got_b = read_number(b.grad, "b.grad after your function")
         share_a, share_b = _div_shares(a_data, b_data, grad)
-        case = (f"with a = {a_data:g}, b = {b_data:g}, upstream grad = {grad:g}, "
+        case = (f"With a = {a_data:g}, b = {b_data:g}, upstream grad = {grad:g}, "
                 f"a.grad = {a_before:g} and b.grad = {b_before:g} before")
-        got = (a.grad, b.grad)
-        if close(got[0], share_a, 1e-9).correct and close(got[1], share_b, 1e-9).correct:
-            return Verdict(False, f"{case}, your rule left a.grad = {a.grad:g} and "
-                           f"b.grad = {b.grad:g}: the gradients that were already "
-                           "there are gone. Add with `+=` instead of assigning with `=`.")
+        if close(got_a, a_before + share_a) and close(got_b, b_before + share_b):
+            continue
+        if got_a == a_before and got_b == b_before:
+            return Verdict(False, f"{case}, a.grad and b.grad are as they were: a backward "
+                                  "rule adds each input's share to its .grad (a.grad += ...), "
+                                  "it does not return it.")
+        if close(got_a, share_a) and close(got_b, share_b):
+            return Verdict(False, f"{case}, your rule left a.grad = {got_a:g} and "
+                                  f"b.grad = {got_b:g}: the gradients that were already "
+                                  "there are gone. Add with `+=` instead of assigning with `=`.")
         unit_a, unit_b = _div_shares(a_data, b_data, 1.0)
-        if close(got[0], a_before + unit_a, 1e-9).correct or close(
-            got[1], b_before + unit_b, 1e-9
-        ).correct:
+        if close(got_a, a_before + unit_a) or close(got_b, b_before + unit_b):
             return Verdict(False, f"{case}, you added the local derivative alone. The "
-                           "chain rule multiplies it by the upstream gradient `grad`.")
-        for name, value, want in (("a", got[0], a_before + share_a),
-                                  ("b", got[1], b_before + share_b)):
-            if not close(value, want, 1e-9).correct:
+                                  "chain rule multiplies it by the upstream gradient `grad`.")
+        if close(got_a, a_before + share_b) and close(got_b, b_before + share_a):
+            return Verdict(False, f"{case}, the two shares are swapped: a gets 1/b times "
+                                  "grad, b gets -a/b**2 times grad.")
+        if close(got_b, b_before - share_b):
+            return Verdict(False, f"{case}, b's share has the wrong sign: d(a/b)/db = "
+                                  "-a/b**2 (a bigger b makes a/b smaller, for a > 0).")
+        if close(got_b, b_before - a_data / b_data * grad):
+            return Verdict(False, f"{case}, b's share is missing a square: d(a/b)/db = "
+                                  "-a/b**2.")
+        for name, value, want in (("a", got_a, a_before + share_a),
+                                  ("b", got_b, b_before + share_b)):
+            if not close(value, want):
                 return Verdict(False, f"{case}, {name}.grad became {value:g} instead "
-                               f"of {want:g}.")
+                                      f"of {want:g}.")
     return Verdict(True, "Local derivative times upstream gradient, accumulated with +=.")
 
 
@@ -124,8 +164,8 @@ div_backward = Exercise(
         "`x.grad += (d out / d x) * grad`.",
         "For out = a / b: d out/d a = 1 / b, and d out/d b = -a / b**2 "
         "(the derivative of 1/b is -1/b**2). Use the numbers a.data and b.data.",
-        "a.grad += (1 / b.data) * grad, and b's line has -a.data / b.data**2 in place "
-        "of 1 / b.data.",
+        "a's line is a.grad += (1 / b.data) * grad. b's line has the same shape, with "
+        "d out/d b from hint 2.",
     ],
     solution=(
         "def div_backward(a, b, grad):\n"
@@ -134,6 +174,8 @@ div_backward = Exercise(
         "Each input gets local derivative times upstream gradient (the chain rule), "
         "added with += so a gradient from another use of a or b is kept."
     ),
+    expects=f"a function {_SHOWN} that adds to a.grad and b.grad",
+    usage="check(div_backward)",
 )
 
 
@@ -149,24 +191,34 @@ def reuse_grad_graph() -> tuple[Value, Value]:
     return a, d
 
 
+# At a = 3 the right answer 2 * (2a + 1) = 14 and the slips are all different numbers:
+# one path only (12 through a * a, 2 through + a), a * a treated as having derivative a
+# (8), the last * 2 left out (7), gradients assigned with `=` (6: the last share wins),
+# a.data (3) and d.data (24).
 def _check_reuse_grad(answer: object) -> Verdict:
+    got = read_number(answer)
     a, d = reuse_grad_graph()
     d.backward()
-    if isinstance(answer, Value):
-        answer = answer.data
     x = a.data
-    wrong = {
-        2 * 2 * x: "that is only the path through a * a; a also reaches c directly "
-                   "through + a, and the paths add up.",
-        2 * (x + 1): "a * a uses a twice: its local derivative is 2a, not a.",
-        2 * x + 1: "you left out the last step, d = c * 2, which doubles everything.",
-    }
-    for value, message in wrong.items():
-        if isinstance(answer, (int, float)) and not isinstance(answer, bool) and (
-            abs(answer - value) < 1e-9
-        ):
-            return Verdict(False, message)
-    return close(answer, a.grad, 1e-9)
+    if close(got, a.grad, 1e-6):
+        return Verdict(True, "d = 2 * (a*a + a), so dd/da = 2 * (2a + 1) = 14 at a = 3.")
+    wrong = [
+        (2 * 2 * x, "that is only the path through a * a; a also reaches c directly "
+                    "through + a, and the paths add up."),
+        (2.0, "that is only the path through + a; a * a sends gradient to a too."),
+        (2 * (x + 1), "a * a uses a twice: its local derivative is 2a, not a."),
+        (2 * x + 1, "you left out the last step, d = c * 2, which doubles everything."),
+        (2 * x, "that is what backward() would give with `=` instead of `+=`: each share "
+                "overwrites the one before. Gradients add up."),
+        (x, "that is a.data, the value of a; the question asks for a.grad."),
+        (d.data, "that is d.data, the value of d; the question asks for a.grad."),
+        (2 * a.grad, "twice the right value: was backward() run twice without zero_grad()? "
+                     "Gradients add up."),
+    ]
+    for value, message in wrong:
+        if close(got, value):
+            return Verdict(False, f"{got:g}: {message}")
+    return Verdict(False, f"{got:g} is not right yet.")
 
 
 reuse_grad = Exercise(
@@ -177,7 +229,7 @@ reuse_grad = Exercise(
         "edges from a, and + a is a third.",
         "dd/dc = 2, and c passes it unchanged to b and to a. Then b = a * a sends "
         "a * 2 back along each of its two edges.",
-        "2 * (3 + 3) from the two edges into a * a, plus 2 * 1 from + a.",
+        "Along the edge + a, a gets 2 * 1. Now add what the two edges into a * a bring.",
     ],
     solution=(
         "answer = 14.0\n\n"
@@ -186,4 +238,5 @@ reuse_grad = Exercise(
         "gives a 3 * 2 along each of its two edges, 12 in all; 2 + 12 = 14. Each "
         "contribution is added with +=."
     ),
+    expects="one number, a.grad",
 )

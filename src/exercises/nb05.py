@@ -8,68 +8,71 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from ..engine import Value, topological_order
-from . import Exercise, Verdict, close
+from . import Exercise, Verdict, call, close, need_function, read_number
 
 __all__ = ["neuron_by_hand", "sigmoid_derivative", "tanh_from_exp"]
 
-# what a function answer whose body is still `...` gets (it returns None)
-_NOT_ANSWERED = (
-    "Not answered yet: your function returned None. Replace its body `...` with your "
-    "code (and a `return`)."
-)
-
 # ------------------------------------------------------------------ neuron_by_hand
 
-# the exercise's neuron: o = tanh(w1*x1 + w2*x2 + b), and the loss is L = 3 * o
+# the exercise's neuron: o = tanh(w1*x1 + w2*x2 + b), and the loss is L = 3 * o.
+# n = 1.25, so n, o = tanh(n) and 1 - n**2 are far apart; x1 = 2 and w1 = 0.5 differ, so
+# multiplying by w1 instead of x1 shows; dL/do = 3 (not 1), so a forgotten upstream shows.
 _NEURON = {"x1": 2.0, "x2": -1.0, "w1": 0.5, "w2": -0.5, "b": -0.25}
 _UPSTREAM = 3.0  # dL/do for L = 3 * o
 
 
-def _neuron_reference() -> tuple[float, float, float]:
-    """(o, dL/dw1, dL/dn) computed by the engine, for the feedback messages."""
+def _neuron_reference() -> tuple[float, float, float, float]:
+    """(n, o, dL/dw1, dL/dn) computed by the engine, for the checks and the messages."""
     v = {name: Value(x, label=name) for name, x in _NEURON.items()}
     n = v["x1"] * v["w1"] + v["x2"] * v["w2"] + v["b"]
     o = n.tanh()
     loss = _UPSTREAM * o
     loss.backward()
-    return o.data, v["w1"].grad, n.grad
+    return n.data, o.data, v["w1"].grad, n.grad
 
 
-def _check_neuron(o: object, dl_dw1: object) -> Verdict:
-    o_true, dw1_true, dn_true = _neuron_reference()
-    output = close(o, o_true)
-    if not output.correct:
-        n = _NEURON
-        return Verdict(
-            False,
-            f"o: {output.message}. First the sum n = w1*x1 + w2*x2 + b "
-            f"= {n['w1']}*{n['x1']} + ({n['w2']})*({n['x2']}) + ({n['b']}), "
-            "then o = tanh(n).",
-        )
-    grad = close(dl_dw1, dw1_true)
-    if grad.correct:
+def _check_neuron(o_answer: object, dl_dw1: object) -> Verdict:
+    o = read_number(o_answer, "o_answer")
+    grad = read_number(dl_dw1, "dL_dw1")
+    n_true, o_true, dw1_true, dn_true = _neuron_reference()
+    k = _NEURON
+    if not close(o, o_true, 1e-4):
+        if close(o, n_true, 1e-4):
+            return Verdict(False, f"o: {o:g} is n, the sum before the activation; "
+                                  "o = tanh(n).")
+        if close(o, o_true, 5e-3):
+            return Verdict(False, f"o: {o!r} is close; it looks rounded. Give more digits "
+                                  "(use the unrounded result, the variable itself).")
+        return Verdict(False, f"o: {o:g} is not right yet. First the sum n = w1*x1 + "
+                              f"w2*x2 + b = {k['w1']}*{k['x1']} + ({k['w2']})*({k['x2']}) "
+                              f"+ ({k['b']}), then o = tanh(n).")
+    if close(grad, dw1_true, 1e-4):
         return Verdict(True, f"o = {o_true:.4f} and dL/dw1 = {dw1_true:.4f}.")
-    got = getattr(dl_dw1, "data", dl_dw1)
-    if close(got, dw1_true / _UPSTREAM).correct:
-        return Verdict(
-            False,
-            "o is right. Your gradient is do/dw1, but the loss is L = 3 * o: "
-            "the upstream gradient dL/do = 3 multiplies everything below o.",
-        )
-    if close(got, dn_true).correct:
-        return Verdict(
-            False,
-            "o is right. Your gradient is dL/dn; one more step down the graph: "
-            "n contains w1 * x1, so multiply by x1.",
-        )
-    return Verdict(
-        False,
-        "o is right, dL/dw1 is not yet. Walk back from L: dL/do, then do/dn, "
-        "then dn/dw1, and multiply.",
-    )
+    local = 1 - o_true**2  # do/dn
+    slips = [
+        (dw1_true / _UPSTREAM, "your gradient is do/dw1, but the loss is L = 3 * o: the "
+                               "upstream gradient dL/do = 3 multiplies everything below o."),
+        (dn_true, "your gradient is dL/dn; one more step down the graph: n contains "
+                  "w1 * x1, so multiply by x1."),
+        (_UPSTREAM * (1 - n_true**2) * k["x1"], "you used 1 - n**2; the tanh derivative is "
+                                                "1 - o**2, with the output o = tanh(n)."),
+        (_UPSTREAM * local * k["w1"], "you multiplied by w1; dn/dw1 is the input that w1 "
+                                      "multiplies, x1."),
+        (_UPSTREAM * local * k["x2"], "you multiplied by x2; w1 multiplies x1, so dn/dw1 = x1."),
+        (-dw1_true, "the sign is flipped."),
+        (2 * dw1_true, "twice the right value: was backward() run twice without "
+                       "zero_grad()? Gradients add up."),
+    ]
+    for value, message in slips:
+        if close(grad, value, 1e-4):
+            return Verdict(False, f"o is right. dL/dw1: {message}")
+    if close(grad, dw1_true, 5e-3):
+        return Verdict(False, f"o is right, and dL/dw1 = {grad!r} is close; it looks "
+                              "rounded. Give more digits (use the unrounded result).")
+    return Verdict(False, "o is right, dL/dw1 is not yet. Walk back from L: dL/do, then "
+                          "do/dn, then dn/dw1, and multiply.")
 
 
 neuron_by_hand = Exercise(
@@ -80,8 +83,8 @@ neuron_by_hand = Exercise(
         "Backward: dL/dw1 = dL/do * do/dn * dn/dw1.",
         "dL/do = 3 because L = 3 * o. do/dn = 1 - o**2 (the tanh derivative). "
         "dn/dw1 = x1 (the + passes the gradient on, the * multiplies by the other factor).",
-        "n = 0.5*2.0 + (-0.5)*(-1.0) - 0.25 = 1.25, o = math.tanh(1.25), "
-        "dL_dw1 = 3 * (1 - o**2) * 2.0",
+        "n = 0.5*2.0 + (-0.5)*(-1.0) - 0.25 = 1.25 and o = math.tanh(1.25). Now multiply "
+        "the three local slopes of hint 2.",
     ],
     solution=(
         "n = 0.5 * 2.0 + (-0.5) * (-1.0) + (-0.25)   # 1.25\n"
@@ -93,12 +96,21 @@ neuron_by_hand = Exercise(
         "loss = 3 * (x1*w1 + x2*w2 + b).tanh()\n"
         "loss.backward(); print(w1.grad)"
     ),
+    expects="two numbers, o and dL/dw1",
+    usage="check(o_answer, dL_dw1)",
 )
 
 # -------------------------------------------------------------- sigmoid_derivative
 
-# where the check evaluates the learner's function: both tails, the middle, zero
+# where the check evaluates the learner's function: both tails, the middle, zero. Zero
+# alone would pass the constant 0.25; several points fail the slips that agree somewhere
+# (the sigmoid itself, 1 - s**2, x * (1 - x), s * (1 + s)).
 _SIGMOID_POINTS = (-4.0, -1.5, -0.3, 0.0, 0.8, 2.0, 5.0)
+_SIGMOID_SHOWN = "sigmoid_prime(x)"
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
 
 
 def _sigmoid_slope(x: float) -> float:
@@ -108,96 +120,128 @@ def _sigmoid_slope(x: float) -> float:
     return v.grad
 
 
-def _check_sigmoid_derivative(f: Callable[[float], float]) -> Verdict:
-    if not callable(f):
-        return Verdict(False, f"expected a function of x, got {type(f).__name__} {f!r}")
+def _check_sigmoid_derivative(answer: object) -> Verdict:
+    fn = need_function(answer, _SIGMOID_SHOWN)
+    got = {}
     for x in _SIGMOID_POINTS:
-        got = f(x)
-        if got is None:
-            return Verdict(False, _NOT_ANSWERED)
-        verdict = close(got, _sigmoid_slope(x), tolerance=1e-6)
-        if not verdict.correct:
-            return Verdict(
-                False,
-                f"at x = {x} your function returns {getattr(got, 'data', got)!r}, "
-                "which is not the sigmoid's slope there.",
-            )
-    return Verdict(True, f"it matches the slope at x = {', '.join(map(str, _SIGMOID_POINTS))}.")
+        got[x] = read_number(call(fn, (x,), _SIGMOID_SHOWN),
+                             f"what your function returned at x = {x:g}")
+    if all(close(got[x], _sigmoid_slope(x), 1e-6) for x in _SIGMOID_POINTS):
+        return Verdict(True, f"it matches the slope at x = {', '.join(map(str, _SIGMOID_POINTS))}.")
+    slips = [
+        (_sigmoid, "Your function is the sigmoid itself, not its slope."),
+        (lambda x: 1 - _sigmoid(x) ** 2, "1 - s**2 is tanh's rule; the sigmoid's slope is a "
+                                         "different expression in s."),
+        (lambda x: x * (1 - x), "Your function uses x where the rule has the sigmoid's "
+                                "output s = 1 / (1 + e**-x)."),
+        (lambda x: _sigmoid(x) * (1 + _sigmoid(x)), "A sign slip: the slope is largest at "
+                                                    "x = 0 and small in both tails."),
+        (lambda x: -_sigmoid_slope(x), "The sign is flipped: the sigmoid only rises."),
+    ]
+    for slip, message in slips:
+        if all(close(got[x], slip(x), 1e-6) for x in _SIGMOID_POINTS):
+            return Verdict(False, message)
+    x = next(x for x in _SIGMOID_POINTS if not close(got[x], _sigmoid_slope(x), 1e-6))
+    right_at = [p for p in _SIGMOID_POINTS if close(got[p], _sigmoid_slope(p), 1e-6)]
+    more = f" (it is right at x = {right_at[0]:g} only)" if len(right_at) == 1 else ""
+    return Verdict(False, f"At x = {x:g} your function returns {got[x]:.6g}, which is not "
+                          f"the sigmoid's slope there{more}.")
 
 
 sigmoid_derivative = Exercise(
     "The sigmoid's derivative",
     _check_sigmoid_derivative,
     hints=[
-        "Like tanh, the sigmoid's derivative can be written with the sigmoid's own "
+        "Like tanh, the sigmoid's slope can be written with the sigmoid's own "
         "output s = 1 / (1 + math.exp(-x)).",
-        "The derivative is s * (1 - s): largest (0.25) at x = 0, tiny in both tails.",
+        "By the chain rule, d/dx (1 + e**-x)**-1 = e**-x / (1 + e**-x)**2: that is s times "
+        "e**-x / (1 + e**-x).",
+        "e**-x / (1 + e**-x) is 1 - s. Compute s first, then the slope from it.",
     ],
     solution=(
         "def sigmoid_prime(x):\n"
         "    s = 1 / (1 + math.exp(-x))\n"
         "    return s * (1 - s)"
     ),
+    expects=f"a function {_SIGMOID_SHOWN} returning a number",
+    on_error=lambda error: (
+        "The check calls sigmoid_prime with a plain float x (a float in, a float out): "
+        "use math.exp, not Value methods."
+        if isinstance(error, AttributeError) and "'float' object" in str(error) else None),
+    usage="check(sigmoid_prime)",
 )
 
 # ------------------------------------------------------------------ tanh_from_exp
 
-# where the check evaluates the learner's tanh, and the upstream gradient it sends back
+# where the check evaluates the learner's tanh, and the upstream gradient it sends back:
+# points of both signs and sizes (a forgotten 2 in e**(2n), or (e + 1)/(e - 1), differ at
+# every one), and an upstream gradient other than 1.
 _TANH_POINTS = (-2.0, -0.4, 0.3, 1.1)
 _TANH_UPSTREAM = 2.5
+_TANH_SHOWN = "my_tanh(n)"
 
 
-def _check_tanh_from_exp(f: Callable[[Value], Value]) -> Verdict:
-    if not callable(f):
-        return Verdict(False, f"expected a function of a Value, got {type(f).__name__} {f!r}")
+def _check_tanh_from_exp(answer: object) -> Verdict:
+    fn = need_function(answer, _TANH_SHOWN)
     for x in _TANH_POINTS:
         n = Value(x, label="n")
-        out = f(n)
-        if out is None:
-            return Verdict(False, _NOT_ANSWERED)
+        out = call(fn, (n,), _TANH_SHOWN)
         if not isinstance(out, Value):
+            got = read_number(out, f"what your function returned for n = Value({x})")
             return Verdict(
                 False,
-                f"for n = Value({x}) your function returned {type(out).__name__} {out!r}; "
+                f"For n = Value({x}) your function returned the plain number {got:.6g}; "
                 "it must return a Value built from n, so that backward() can reach n.",
             )
-        ops = {node._op for node in topological_order(out)}
-        if "tanh" in ops:
-            return Verdict(False, "your graph uses the tanh op itself; build it from exp instead.")
-        if "exp" not in ops:
-            return Verdict(False, "your graph has no exp node; use n.exp() (or (2*n).exp()).")
-        if n not in topological_order(out):
-            return Verdict(False, "your result does not depend on n; build it from n's Value.")
-        value = close(out.data, math.tanh(x), tolerance=1e-9)
-        if not value.correct:
-            return Verdict(
-                False,
-                f"for n = {x} your function gives {out.data:.6f}, tanh gives "
-                f"{math.tanh(x):.6f}. Check the exponent: tanh uses e**(2n).",
-            )
+        if n.data != x:
+            return Verdict(False, "Your function changed n.data; build new Values from n.")
+        nodes = topological_order(out)
+        ops = {getattr(node, "_op", "") for node in nodes}
+        if "tanh" in ops:  # the one thing ruled out; any other construction may do
+            return Verdict(False, "Your graph uses the tanh op itself; build it from exp "
+                                  "instead.")
+        if not any(node is n for node in nodes):
+            return Verdict(False, "Your result does not depend on n; build it from n's Value.")
+        if not close(out.data, math.tanh(x)):
+            why = ""
+            if close(out.data, math.tanh(x / 2)):
+                why = " Check the exponent: tanh uses e**(2n)."
+            elif close(out.data, 1 / math.tanh(x)):
+                why = " That is tanh upside down: e**(2n) - 1 goes on top."
+            return Verdict(False, f"For n = {x} your function gives {out.data:.6f}, tanh "
+                                  f"gives {math.tanh(x):.6f}.{why}")
         out.backward(_TANH_UPSTREAM)
         expected = _TANH_UPSTREAM * (1 - math.tanh(x) ** 2)
-        if not close(n.grad, expected, tolerance=1e-6).correct:
+        if not close(n.grad, expected, 1e-6):
             return Verdict(
                 False,
-                f"the value is right but the gradient reaching n is {n.grad:.6f} "
+                f"The value is right but the gradient reaching n is {n.grad:.6f} "
                 f"(expected {expected:.6f} for an upstream gradient of {_TANH_UPSTREAM}): "
                 "is every step a Value operation on n, with no plain-float detour?",
             )
-    return Verdict(True, "same values and same gradients as n.tanh(), from a bigger graph.")
+    return Verdict(True, "Same values and same gradients as n.tanh(), from a bigger graph.")
 
 
 tanh_from_exp = Exercise(
     "tanh from exp",
     _check_tanh_from_exp,
     hints=[
-        "tanh(n) = (e**(2n) - 1) / (e**(2n) + 1). Every piece must be a Value operation "
-        "on n: Value has exp(), and numbers combine with Values by +, -, * and /.",
-        "Compute e = (2 * n).exp() once, then return (e - 1) / (e + 1).",
+        "tanh can be written with the exponential function alone. Every piece must be a "
+        "Value operation on n: Value has .exp(), and numbers combine with Values by "
+        "+, -, * and /.",
+        "tanh(n) = (e**(2n) - 1) / (e**(2n) + 1).",
+        "Make e**(2n) once, as a Value, from 2 * n; the fraction then needs only that "
+        "Value, 1, -, + and /.",
     ],
     solution=(
         "def my_tanh(n):\n"
         "    e = (2 * n).exp()\n"
         "    return (e - 1) / (e + 1)"
     ),
+    expects=f"a function {_TANH_SHOWN} of a Value, returning a Value",
+    on_error=lambda error: (
+        "math.exp works on plain numbers; for a Value use its own method, n.exp()."
+        if isinstance(error, TypeError) and "Value" in str(error) and "real number" in str(error)
+        else None),
+    usage="check(my_tanh)",
 )

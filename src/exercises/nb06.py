@@ -8,46 +8,59 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ..engine import Value
 from ..nn import MLP
-from . import Exercise, Verdict, close
+from . import (Exercise, Verdict, call, close, need_function, read_count, read_number,
+               same)
 
 __all__ = ["count_parameters", "output_bias_gradient", "training_step"]
 
-# what a function answer whose body is still `...` gets (it returns None)
-_NOT_ANSWERED = (
-    "Not answered yet: your function returned None. Replace its body `...` with your "
-    "code (and a `return`)."
-)
-
 # ---------------------------------------------------------------- count_parameters
 
-# the networks the check asks about: the notebook's, notebook 07's, and odd shapes
+# the networks the check asks about: the notebook's, notebook 07's, and odd shapes. No
+# layer repeats its input size, so forgetting nin, the biases, or giving one bias per
+# layer each miss; a function that always says 41 fails all but the first.
 _SHAPES = ((3, (4, 4, 1)), (2, (16, 16, 1)), (1, (1,)), (5, (3,)), (4, (2, 7, 3)))
+_COUNT_SHOWN = "count(nin, nouts)"
 
 
-def _check_count_parameters(f: Callable[[int, list[int]], int]) -> Verdict:
-    if not callable(f):
-        return Verdict(False, f"expected a function of (nin, nouts), got {type(f).__name__} {f!r}")
+def _count_slips(nin: int, nouts: Sequence[int]) -> list[tuple[int, str]]:
+    sizes = [nin, *nouts]
+    layers = range(len(nouts))
+    return [
+        (sum(sizes[i + 1] * sizes[i] for i in layers),
+         "that counts the weights only: each neuron also owns 1 bias."),
+        (sum(sizes[i + 1] * sizes[i] + 1 for i in layers),
+         "that gives each layer 1 bias; each neuron owns its own bias."),
+        (sum(sizes[i + 1] * (sizes[i] + 1) for i in range(1, len(nouts))),
+         "the first layer is missing: it reads the nin inputs."),
+        (sum(sizes[i] * (sizes[i + 1] + 1) for i in layers),
+         "each neuron owns one weight per *input* plus a bias: m neurons reading k inputs "
+         "own m * (k + 1)."),
+    ]
+
+
+def _check_count_parameters(answer: object) -> Verdict:
+    fn = need_function(answer, _COUNT_SHOWN)
     for nin, nouts in _SHAPES:
-        got = f(nin, list(nouts))
-        if got is None:
-            return Verdict(False, _NOT_ANSWERED)
+        given = list(nouts)
+        shown = f"count({nin}, {list(nouts)})"
+        got = read_count(call(fn, (nin, given), _COUNT_SHOWN),
+                         f"what your function returned for {shown}")
+        if given != list(nouts):
+            return Verdict(False, f"For {shown} your function changed the list nouts it was "
+                                  f"given (to {given}); build a new list, [nin] + list(nouts).")
         expected = len(MLP(nin, list(nouts)).parameters())
-        if isinstance(got, bool) or not isinstance(got, int):
-            return Verdict(
-                False,
-                f"for MLP({nin}, {list(nouts)}) your function returned "
-                f"{type(got).__name__} {got!r}; return a whole number (an int).",
-            )
-        if got != expected:
-            return Verdict(
-                False,
-                f"for MLP({nin}, {list(nouts)}) your function says {got}, "
-                f"but the network has {expected} parameters.",
-            )
+        if got == expected:
+            continue
+        for value, message in _count_slips(nin, nouts):
+            if got == value:
+                return Verdict(False, f"For MLP({nin}, {list(nouts)}) your function says "
+                                      f"{got}: {message}")
+        return Verdict(False, f"For MLP({nin}, {list(nouts)}) your function says {got}, "
+                              f"but the network has {expected} parameters.")
     return Verdict(True, "right for every shape the check tried, including MLP(2, [16, 16, 1]).")
 
 
@@ -59,7 +72,8 @@ count_parameters = Exercise(
         "neurons; how many weights and biases does each neuron own?",
         "A neuron with k inputs owns k weights and 1 bias. A layer of m such neurons "
         "owns m * (k + 1). The next layer's k is this layer's m.",
-        "sizes = [nin] + nouts; add up sizes[i+1] * (sizes[i] + 1) over the layers.",
+        "sizes = [nin] + list(nouts) lists each layer's inputs and outputs: layer i reads "
+        "sizes[i] and has sizes[i + 1] neurons. Add up the layers.",
     ],
     solution=(
         "def count(nin, nouts):\n"
@@ -68,17 +82,23 @@ count_parameters = Exercise(
         "\n"
         "MLP(3, [4, 4, 1]): 4*(3+1) + 4*(4+1) + 1*(4+1) = 16 + 20 + 5 = 41"
     ),
+    expects=f"a function {_COUNT_SHOWN} returning a whole number",
+    usage="check(count)",
 )
 
 # ------------------------------------------------------------ output_bias_gradient
 
-# the output neuron's predictions (each a tanh) and the targets, for L = sum (ypred - y)**2
-_YPRED = (0.8, -0.3, -0.6, 0.1)
+# the output neuron's predictions (each a tanh) and the targets, for L = sum (ypred - y)**2.
+# sum(ypred - y) = 0.5, not 0: with a zero sum (as with [0.8, -0.3, -0.6, 0.1]) every
+# 2 * (ypred - y) * (C - ypred**2) gives the same number whatever C is, and skipping the
+# tanh gives 0. Here the slips differ: no tanh factor (1.0), no 2 (0.317), the sign
+# (-0.634), 1 + ypred**2 (1.366), the mean (0.1585); the right answer is 0.634.
+_YPRED = (0.5, 0.4, -0.7, 0.3)
 _YS = (1.0, -1.0, -1.0, 1.0)
 
 
-def _bias_gradient() -> tuple[float, float]:
-    """(dL/db, the same without the tanh step), computed with the engine.
+def _bias_gradient() -> float:
+    """dL/db computed with the engine.
 
     Each prediction is tanh(n_i) with n_i = (rest of the sum) + b: the same b in all four.
     """
@@ -86,27 +106,36 @@ def _bias_gradient() -> tuple[float, float]:
     preds = [(b + math.atanh(yp)).tanh() for yp in _YPRED]
     loss = sum((yp - y) ** 2 for yp, y in zip(preds, _YS))
     loss.backward()
-    without_tanh = sum(2 * (yp - y) for yp, y in zip(_YPRED, _YS))
-    return b.grad, without_tanh
+    return b.grad
 
 
 def _check_output_bias_gradient(answer: object) -> Verdict:
-    expected, without_tanh = _bias_gradient()
-    verdict = close(answer, expected, tolerance=1e-6)
-    if verdict.correct:
+    got = read_number(answer)
+    expected = _bias_gradient()
+    if close(got, expected, 1e-6):
         return Verdict(True, f"dL/db = {expected:.4f}: four contributions, added.")
-    got = getattr(answer, "data", answer)
-    if isinstance(got, (int, float)) and not isinstance(got, bool):
-        if close(got, without_tanh).correct:
-            return Verdict(False, "that skips the tanh: each prediction is tanh(n_i), so "
-                           "multiply each sample's 2 * (ypred - y) by 1 - ypred**2.")
-        if close(got, expected / 2).correct:
-            return Verdict(False, "off by a factor of 2: the derivative of (ypred - y)**2 "
-                           "is 2 * (ypred - y).")
-        if close(got, -expected).correct:
-            return Verdict(False, "the sign is flipped: d/dypred of (ypred - y)**2 is "
-                           "2 * (ypred - y), not 2 * (y - ypred).")
-    return Verdict(False, f"{got!r} is not dL/db yet.")
+    pairs = list(zip(_YPRED, _YS))
+    slips = [
+        (sum(2 * (yp - y) for yp, y in pairs),
+         "that skips the tanh: each prediction is tanh(n_i), so multiply each sample's "
+         "2 * (ypred - y) by dypred/dn = 1 - ypred**2."),
+        (expected / 2, "off by a factor of 2: the derivative of (ypred - y)**2 is "
+                       "2 * (ypred - y)."),
+        (-expected, "the sign is flipped: d/dypred of (ypred - y)**2 is 2 * (ypred - y), "
+                    "not 2 * (y - ypred)."),
+        (sum(2 * (yp - y) * (1 + yp**2) for yp, y in pairs),
+         "the tanh derivative is 1 - ypred**2, not 1 + ypred**2."),
+        (sum(2 * (yp - y) * (1 - math.tanh(yp) ** 2) for yp, y in pairs),
+         "ypred is already tanh(n_i): the tanh derivative is 1 - ypred**2, no second tanh."),
+        (expected / len(pairs), "that is the mean; the loss here is the sum over the "
+                                "samples, so their contributions add."),
+    ]
+    for value, message in slips:
+        if close(got, value, 1e-6):
+            return Verdict(False, f"{got:g}: {message}")
+    if close(got, expected, 5e-3):
+        return Verdict(False, f"{got!r} is close; it looks rounded. Give more digits.")
+    return Verdict(False, f"{got:g} is not dL/db yet.")
 
 
 output_bias_gradient = Exercise(
@@ -117,28 +146,32 @@ output_bias_gradient = Exercise(
         "of four chain-rule products, one per sample.",
         "For sample i: dL/dypred_i = 2 * (ypred_i - y_i), dypred_i/dn_i = 1 - ypred_i**2 "
         "(tanh), dn_i/db = 1.",
-        "sum(2 * (yp - y) * (1 - yp**2) for yp, y in zip(ypred, ys))",
+        "The first sample's share is 2 * (0.5 - 1.0) * (1 - 0.5**2) = -0.75. Work out the "
+        "other three the same way and add.",
     ],
     solution=(
-        "ypred = [0.8, -0.3, -0.6, 0.1]\n"
+        "ypred = [0.5, 0.4, -0.7, 0.3]\n"
         "ys = [1.0, -1.0, -1.0, 1.0]\n"
         "answer = sum(2 * (yp - y) * (1 - yp**2) for yp, y in zip(ypred, ys))\n"
-        "# -0.144 + 1.274 + 0.512 - 1.782 = -0.14"
+        "# -0.75 + 2.352 + 0.306 - 1.274 = 0.634"
     ),
+    expects="one number, dL/db",
 )
 
 # ------------------------------------------------------------------- training_step
 
-# the check's own small problem: a fresh seeded network, three samples, three steps
+# the check's own small problem: a fresh seeded network, three samples, three steps with
+# three different learning rates (a step that uses its own fixed rate fails one of them)
 _STEP_XS = ([1.0, -2.0], [0.5, 0.5], [-1.5, 1.0])
 _STEP_YS = (1.0, -1.0, 0.5)
-_STEP_LR = 0.1
+_STEP_LRS = (0.1, 0.03, 0.2)
 _STEP_SEED = 11
-_STEPS = 3
+_STEP_SHOWN = "step(model, xs, ys, lr)"
 
 
-def _reference_step(model: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float], lr: float) -> float:
-    """The right answer: zero the gradients, forward, loss, backward, update."""
+def _reference_step(model: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float],
+                    lr: float) -> float:
+    """The right answer: forward, loss, zero the gradients, backward, update."""
     ypred = [model(x) for x in xs]
     loss = sum((yp - y) ** 2 for yp, y in zip(ypred, ys))
     model.zero_grad()
@@ -148,43 +181,68 @@ def _reference_step(model: MLP, xs: Sequence[Sequence[float]], ys: Sequence[floa
     return loss.data
 
 
-def _check_training_step(step: Callable[..., object]) -> Verdict:
-    if not callable(step):
-        return Verdict(False, f"expected a function (model, xs, ys, lr), got {type(step).__name__}")
+def _check_training_step(answer: object) -> Verdict:
+    fn = need_function(answer, _STEP_SHOWN)
     reference = MLP(2, [3, 1], seed=_STEP_SEED)
     model = MLP(2, [3, 1], seed=_STEP_SEED)
-    for k in range(1, _STEPS + 1):
+    for k, lr in enumerate(_STEP_LRS, start=1):
         before = [p.data for p in model.parameters()]
-        expected_loss = _reference_step(reference, _STEP_XS, _STEP_YS, _STEP_LR)
-        got = step(model, [list(x) for x in _STEP_XS], list(_STEP_YS), _STEP_LR)
+        expected_loss = _reference_step(reference, _STEP_XS, _STEP_YS, lr)
+        xs, ys = [list(x) for x in _STEP_XS], list(_STEP_YS)
+        got = call(fn, (model, xs, ys, lr), _STEP_SHOWN, needs_result=False)
+        if xs != [list(x) for x in _STEP_XS] or ys != list(_STEP_YS):
+            return Verdict(False, f"Step {k}: your function changed the data xs or ys it "
+                                  "was given.")
+        for p in model.parameters():
+            if isinstance(p.data, Value) or isinstance(p.grad, Value):
+                return Verdict(False, f"Step {k}: a parameter's .data or .grad became a "
+                                      "Value. Update with numbers: p.data -= lr * p.grad.")
+        after = [read_number(p.data, "a parameter's .data") for p in model.parameters()]
         if got is None:
-            if k == 1 and [p.data for p in model.parameters()] == before:
-                return Verdict(False, _NOT_ANSWERED)
-            return Verdict(False, "your function returned nothing; return the loss.")
-        loss = close(got, expected_loss, tolerance=1e-9)
-        if not loss.correct:
-            return Verdict(False, f"step {k}: the loss you returned is {getattr(got, 'data', got)!r}, "
-                           f"expected {expected_loss!r}. Use the sum of (ypred - y)**2 over the "
-                           "samples, computed before the update.")
-        after = [p.data for p in model.parameters()]
+            if k == 1 and after == before:
+                return Verdict(False, "Not answered yet: your function returned None and "
+                                      "changed nothing. Replace its body `...` with your code.")
+            return Verdict(False, "Your function returned None; return the loss.")
+        loss = read_number(got, f"the loss your function returned at step {k}")
+        if not close(loss, expected_loss):
+            why = "Use the sum of (ypred - y)**2 over the samples, computed before the update."
+            if close(loss, expected_loss / len(_STEP_YS)):
+                why = "That is the mean; the exercise asks for the sum over the samples."
+            return Verdict(False, f"Step {k}: the loss you returned is {loss:.6g}, expected "
+                                  f"{expected_loss:.6g}. {why}")
         wanted = [p.data for p in reference.parameters()]
-        if all(close(a, w, tolerance=1e-9).correct for a, w in zip(after, wanted)):
+        if same(after, wanted):
             continue
         if after == before:
-            return Verdict(False, f"step {k}: no parameter changed. Update each p.data "
-                           "(p.data -= lr * p.grad).")
+            grads = [p.grad for p in model.parameters()]
+            if not any(grads):
+                return Verdict(False, f"Step {k}: no parameter changed, and every p.grad is 0 "
+                                      "after your step: zero_grad() must come before "
+                                      "backward(), not between backward() and the update.")
+            return Verdict(False, f"Step {k}: no parameter changed. Update each p.data "
+                                  "(p.data -= lr * p.grad); p = p - ... only renames p.")
         moved = [a - b for a, b in zip(after, before)]
         right = [w - b for w, b in zip(wanted, before)]
-        if all(close(m, -r, tolerance=1e-9).correct for m, r in zip(moved, right)):
-            return Verdict(False, f"step {k}: every parameter moved the wrong way. The "
-                           "gradient points uphill; step against it: p.data -= lr * p.grad.")
+        if same(moved, [-r for r in right]):
+            return Verdict(False, f"Step {k}: every parameter moved the wrong way. The "
+                                  "gradient points uphill; step against it: p.data -= lr * p.grad.")
+        ratios = [m / r for m, r in zip(moved, right) if abs(r) > 1e-12]
+        if ratios and ratios[0] > 0 and all(close(q, ratios[0], 1e-6) for q in ratios):
+            twice = (" Or is backward() called more than once? Each call adds its "
+                     "gradients again." if close(ratios[0], round(ratios[0])) and
+                     ratios[0] > 1.5 else "")
+            return Verdict(False, f"Step {k}: every parameter moved the right way, but "
+                                  f"{ratios[0]:.3g} times as far as it should: step by the "
+                                  f"learning rate `lr` the check passes in (lr = {lr} here)."
+                                  f"{twice}")
         if k > 1:
-            return Verdict(False, f"step 1 was right, step {k} was not: the gradients of "
-                           "the earlier steps are still in p.grad. Call model.zero_grad() "
-                           "before loss.backward().")
-        return Verdict(False, f"step {k}: the parameters did not end up where one step of "
-                       "gradient descent puts them.")
-    return Verdict(True, f"{_STEPS} steps in a row match, so the gradients are reset each time.")
+            return Verdict(False, f"Step 1 was right, step {k} was not: the gradients of the "
+                                  "earlier steps are still in p.grad. Call model.zero_grad() "
+                                  "before loss.backward().")
+        return Verdict(False, f"Step {k}: the parameters did not end up where one step of "
+                              "gradient descent puts them.")
+    return Verdict(True, f"{len(_STEP_LRS)} steps in a row match, so the gradients are reset "
+                         "each time and the step uses the rate it is given.")
 
 
 training_step = Exercise(
@@ -193,10 +251,10 @@ training_step = Exercise(
     hints=[
         "Four things, in this order: forward (predictions and the loss), reset the "
         "gradients, backward, update every parameter. Return the loss.",
-        "ypred = [model(x) for x in xs]; loss = sum((yp - y)**2 for yp, y in zip(ypred, ys)); "
-        "then model.zero_grad() and loss.backward().",
-        "The update: for p in model.parameters(): p.data -= lr * p.grad. "
-        "Return loss (or loss.data).",
+        "The loss is the sum of (ypred - y)**2 over the samples. The update moves each "
+        "parameter against its gradient, by lr times it.",
+        "ypred = [model(x) for x in xs] is the forward pass. The reset and the backward "
+        "pass are one call each, on the model and on the loss.",
     ],
     solution=(
         "def step(model, xs, ys, lr):\n"
@@ -208,4 +266,6 @@ training_step = Exercise(
         "        p.data -= lr * p.grad\n"
         "    return loss"
     ),
+    expects=f"a function {_STEP_SHOWN} returning the loss",
+    usage="check(step)",
 )

@@ -10,32 +10,18 @@ points a model gets wrong, and the learning rate at step k of the decaying sched
 
 from __future__ import annotations
 
-import numbers
-
 from ..engine import Value
-from . import Exercise, Verdict, as_numbers, close
+from . import (Exercise, Verdict, call, close, need_function, read_indices, read_number,
+               read_numbers, same)
 
 __all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate"]
 
 
-
-
-
-
-
-
-# what a check says when a function answer still has the placeholder body `...`
-_STUB = ("Not answered yet: your function returned None. Replace its body `...` with "
-         "your code, and remember the `return`.")
-
-
-def _all_close(got: list[float], expected: list[float], tol: float = 1e-6) -> bool:
-    return all(abs(g - e) <= tol * max(1.0, abs(e)) for g, e in zip(got, expected))
-
-
 # ------------------------------------------------------------ 1. hinge by hand
 
-# (label, score) pairs for exercise 1; the loss of each is max(0, 1 - label * score)
+# (label, score) pairs for exercise 1; the loss of each is max(0, 1 - label * score).
+# Margins 2.5, 0.25, -0.5, 1.0, -0.5: beyond, inside, wrong side, exactly on the margin;
+# the slips (no max, the sign, no label, no 1) each change a different pair.
 HINGE_PAIRS = ((+1, 2.5), (+1, 0.25), (-1, 0.5), (-1, -1.0), (+1, -0.5))
 
 
@@ -44,29 +30,32 @@ def _hinge(label: float, score: float) -> float:
 
 
 def _check_hinge_values(answer: object) -> Verdict:
-    got = as_numbers(answer, len(HINGE_PAIRS), "one hinge loss per (label, score) pair")
-    if isinstance(got, Verdict):
-        return got
+    got = read_numbers(answer, [f"loss {i}" for i in range(len(HINGE_PAIRS))])
     expected = [_hinge(y, s) for y, s in HINGE_PAIRS]
-    if _all_close(got, expected):
+    if same(got, expected, 1e-6):
         return Verdict(True, "Points 0 and 3 sit at or beyond the margin (label * score "
                              ">= 1) and cost nothing; the others are pushed.")
-    if _all_close(got, [1.0 - y * s for y, s in HINGE_PAIRS]):
-        return Verdict(False, "some of your losses are negative. The hinge is "
-                              "max(0, 1 - y*s): it never goes below 0, so a point beyond "
-                              "the margin costs exactly 0.")
-    if _all_close(got, [max(0.0, 1.0 + y * s) for y, s in HINGE_PAIRS]):
-        return Verdict(False, "the sign is flipped: with your formula a confident right "
-                              "answer costs the most. The margin is label * score, and the "
-                              "loss is 1 minus it.")
-    if _all_close(got, [max(0.0, 1.0 - s) for _, s in HINGE_PAIRS]):
-        return Verdict(False, "the label is missing: for a label of -1 a negative score "
-                              "is the right answer. Multiply the score by the label first.")
-    wrong = [i for i, (g, e) in enumerate(zip(got, expected))
-             if abs(g - e) > 1e-6 * max(1.0, abs(e))]
+    slips = [
+        ([1.0 - y * s for y, s in HINGE_PAIRS],
+         "some of your losses are negative. The hinge is max(0, 1 - y*s): it never goes "
+         "below 0, so a point beyond the margin costs exactly 0."),
+        ([max(0.0, 1.0 + y * s) for y, s in HINGE_PAIRS],
+         "the sign is flipped: with your formula a confident right answer costs the most. "
+         "The margin is label * score, and the loss is 1 minus it."),
+        ([max(0.0, 1.0 - s) for _, s in HINGE_PAIRS],
+         "the label is missing: for a label of -1 a negative score is the right answer. "
+         "Multiply the score by the label first."),
+        ([max(0.0, -y * s) for y, s in HINGE_PAIRS],
+         "the 1 is missing: the hinge is max(0, 1 - label * score), so a right answer "
+         "inside the margin still costs something."),
+    ]
+    for numbers, message in slips:
+        if same(got, numbers, 1e-6):
+            return Verdict(False, message)
+    wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if not close(g, e, 1e-6)]
     y, s = HINGE_PAIRS[wrong[0]]
-    return Verdict(False, f"pair {wrong[0]} (label {y:+d}, score {s}) should not cost "
-                          f"{got[wrong[0]]!r}. Work out label * score first.")
+    return Verdict(False, f"Pair {wrong[0]} (label {y:+d}, score {s}) should not cost "
+                          f"{got[wrong[0]]:g}. Work out label * score first.")
 
 
 hinge_values = Exercise(
@@ -80,22 +69,26 @@ hinge_values = Exercise(
     ],
     solution=(
         "margins = [y * s for y, s in pairs]        # 2.5, 0.25, -0.5, 1.0, -0.5\n"
-        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n"
+        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n\n"
         "Point 3 sits exactly on the margin (label * score = 1) and costs 0; point 1 is\n"
         "classified correctly (positive margin) yet still costs 0.75: it is inside the margin."
     ),
+    expects="a list of five numbers, one hinge loss per pair",
 )
 
 
 # ------------------------------------------- 2. hinge data loss + L2, as Values
 
 # the data the check uses: (scores, labels, params, alpha, upstream gradient).
-# No margin is exactly 1, where relu's kink would make the gradient ambiguous.
+# No margin is exactly 1, where relu's kink would make the gradient ambiguous; upstream
+# gradients other than 1 and of both signs; more points than params and the other way
+# round (so a sum for a mean, or scores regularised in place of params, shows).
 LOSS_CASES = (
     ([1.5, 0.3, -0.8, -2.0, 0.9], [1, -1, -1, 1, 1], [0.5, -1.2, 2.0], 0.01, 2.5),
     ([0.2, -3.0, 0.7], [-1, -1, 1], [1.0, -0.25, 0.75, -2.0], 1e-4, -0.5),
     ([4.0, -1.1], [1, -1], [3.0], 0.1, 3.0),
 )
+_LOSS_SHOWN = "total_loss(scores, labels, params, alpha)"
 
 
 def _reference_loss(scores: list[float], labels: list[int], params: list[float],
@@ -109,30 +102,32 @@ def _reference_loss(scores: list[float], labels: list[int], params: list[float],
     return total, d_scores, d_params
 
 
-def _check_hinge_l2_loss(fn: object) -> Verdict:
-    if not callable(fn):
-        return Verdict(False, "expected a function total_loss(scores, labels, params, "
-                              f"alpha), got {type(fn).__name__} {fn!r}")
+def _check_hinge_l2_loss(answer: object) -> Verdict:
+    fn = need_function(answer, _LOSS_SHOWN)
     for scores, labels, params, alpha, upstream in LOSS_CASES:
         s_values = [Value(s) for s in scores]
         p_values = [Value(p) for p in params]
-        out = fn(s_values, list(labels), p_values, alpha)
-        if out is None or out is Ellipsis:
-            return Verdict(False, _STUB)
+        out = call(fn, (s_values, list(labels), p_values, alpha), _LOSS_SHOWN)
         if not isinstance(out, Value):
-            return Verdict(False, f"your function returned {type(out).__name__} {out!r}; "
-                                  "it must return a Value built from the scores and "
-                                  "params, so that backward() can reach them")
+            got = read_number(out, "what your function returned")
+            return Verdict(False, f"Your function returned the plain number {got:.6g}; it "
+                                  "must return a Value built from the scores and params, "
+                                  "so that backward() can reach them.")
+        if [v.data for v in s_values] != scores or [v.data for v in p_values] != params:
+            return Verdict(False, "Your function changed the .data of a score or a "
+                                  "parameter; build new Values from them.")
         total, d_scores, d_params = _reference_loss(scores, list(labels), params, alpha)
-        case = f"with scores {scores}, labels {list(labels)}, params {params}, alpha {alpha}"
-        if abs(out.data - total) > 1e-9 * max(1.0, abs(total)):
+        case = f"With scores {scores}, labels {list(labels)}, params {params}, alpha {alpha}"
+        if not close(out.data, total):
+            reg = alpha * sum(p * p for p in params)
+            data_only = total - reg
             reason = ""
-            data_only = total - alpha * sum(p * p for p in params)
-            if abs(out.data - data_only) <= 1e-9 * max(1.0, abs(data_only)):
+            if close(out.data, data_only):
                 reason = " That is the data loss alone: add alpha * sum(p*p) over params."
-            elif abs(out.data - (data_only * len(scores) + total - data_only)) <= 1e-9 * max(
-                    1.0, abs(total)):
+            elif close(out.data, data_only * len(scores) + reg):
                 reason = " That is the sum of the hinge losses: take their mean."
+            elif close(out.data, data_only + reg / len(params)):
+                reason = " The regularisation is alpha times the sum of p*p, not the mean."
             return Verdict(False, f"{case} the loss should be {total:.6g}, "
                                   f"yours is {out.data:.6g}.{reason}")
         out.backward(upstream)
@@ -140,7 +135,7 @@ def _check_hinge_l2_loss(fn: object) -> Verdict:
         got_p = [v.grad for v in p_values]
         want_s = [upstream * g for g in d_scores]
         want_p = [upstream * g for g in d_params]
-        if not (_all_close(got_s, want_s, 1e-9) and _all_close(got_p, want_p, 1e-9)):
+        if not (same(got_s, want_s) and same(got_p, want_p)):
             return Verdict(False, f"{case} the value is right, but after "
                                   f"backward({upstream}) the gradients are "
                                   f"scores {[round(g, 6) for g in got_s]}, params "
@@ -152,14 +147,24 @@ def _check_hinge_l2_loss(fn: object) -> Verdict:
                          "gradient of 2.5 and one of -0.5.")
 
 
+def _hinge_l2_error(error: BaseException) -> str | None:
+    """The likely cause of an error in total_loss: Python's max() on Values."""
+    text = str(error)
+    if isinstance(error, TypeError) and "not supported between instances of" in text \
+            and "Value" in text:
+        return ("A Value cannot be compared with < or >, so Python's max() cannot pick "
+                "between 0 and a Value. (1 - y * s).relu() is max(0, 1 - y*s) as a Value.")
+    return None
+
+
 hinge_l2_loss = Exercise(
     "Hinge loss plus L2 regularisation",
     _check_hinge_l2_loss,
     hints=[
-        "Two parts: the mean over the points of relu(1 - label * score), plus alpha "
-        "times the sum of every parameter squared. Both parts must be Values.",
-        "A Value has no max(); (1 - y * s).relu() is max(0, 1 - y*s) as a Value. "
-        "Python's sum() works on Values, and dividing a Value by a number works too.",
+        "Two parts: the mean over the points of the hinge loss max(0, 1 - label * score), "
+        "plus alpha times the sum of every parameter squared. Both parts must be Values.",
+        "A Value has no max(); v.relu() is max(0, v) as a Value. Python's sum() works on "
+        "Values, and dividing a Value by a number works too.",
         "data_loss = sum((1 - y * s).relu() for s, y in zip(scores, labels)) / len(scores)\n"
         "Now add the regularisation term and return the total.",
     ],
@@ -167,32 +172,32 @@ hinge_l2_loss = Exercise(
         "def total_loss(scores, labels, params, alpha):\n"
         "    data_loss = sum((1 - y * s).relu() for s, y in zip(scores, labels)) / len(scores)\n"
         "    reg_loss = alpha * sum(p * p for p in params)\n"
-        "    return data_loss + reg_loss\n"
+        "    return data_loss + reg_loss\n\n"
         "d(total)/d(score_i) is -label_i / n for a point inside the margin and 0 otherwise;\n"
         "d(total)/d(p) = 2 * alpha * p. backward(g) multiplies every gradient by g."
     ),
+    expects=f"a function {_LOSS_SHOWN} returning a Value",
+    usage="check(total_loss)",
+    on_error=_hinge_l2_error,
 )
 
 
 # ----------------------------------------------------- 3. which points are wrong
 
-# scores a model gives six points, and their labels (+1 or -1)
+# scores a model gives six points, and their labels (+1 or -1): two wrong (1, 2), two
+# right but inside the margin (4, 5), two safely right (0, 3); no score is 0.
 SCORES = (2.3, -0.4, 0.6, -1.8, 0.2, -0.1)
 LABELS = (1, 1, -1, -1, 1, -1)
 
 
 def _check_misclassified(answer: object) -> Verdict:
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
-        return Verdict(False, "expected a list of point indices such as [0, 5], got "
-                              f"{type(answer).__name__} {answer!r}")
-    items = list(answer)
+    items = read_indices(answer, "your list of points")
     for a in items:
-        if isinstance(a, bool) or not isinstance(a, numbers.Integral) or not (
-                0 <= a < len(SCORES)):
-            return Verdict(False, f"{a!r} is not an index of a point: use whole numbers "
-                                  f"0 to {len(SCORES) - 1} (Python counts from 0)")
+        if not 0 <= a < len(SCORES):
+            return Verdict(False, f"{a} is not an index of a point: use whole numbers "
+                                  f"0 to {len(SCORES) - 1} (Python counts from 0).")
     if len(set(items)) != len(items):
-        return Verdict(False, f"{items} lists a point twice")
+        return Verdict(False, f"{sorted(items)} lists a point twice.")
     expected = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if y * s <= 0}
     chosen = set(items)
     if chosen == expected:
@@ -201,16 +206,24 @@ def _check_misclassified(answer: object) -> Verdict:
                              f"{accuracy:.0%}. Points 4 and 5 are right but inside the "
                              "margin: they still add to the hinge loss.")
     if chosen == {i + 1 for i in expected}:
-        return Verdict(False, "those are the right points counted from 1; Python "
+        return Verdict(False, "Those are the right points counted from 1; Python "
                               "indices start at 0.")
+    inside = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if 0 < y * s < 1}
+    if chosen == expected | inside:
+        return Verdict(False, "Those are the points with a hinge loss above 0. Points 4 "
+                              "and 5 are inside the margin but on the right side: the "
+                              "signs of score and label agree.")
+    if chosen == set(range(len(SCORES))) - expected:
+        return Verdict(False, "Those are the points the model gets right; the question "
+                              "asks for the ones it gets wrong.")
     extra = sorted(chosen - expected)
     if extra:
         i = extra[0]
-        return Verdict(False, f"point {i} has score {SCORES[i]} and label "
+        return Verdict(False, f"Point {i} has score {SCORES[i]} and label "
                               f"{LABELS[i]:+d}: the signs agree, so it is classified "
                               "correctly (even if it still has some hinge loss).")
     i = sorted(expected - chosen)[0]
-    return Verdict(False, f"you missed a point: one of them has a score whose sign "
+    return Verdict(False, f"You missed a point: one of them has a score whose sign "
                           f"disagrees with its label (look at point {i}).")
 
 
@@ -225,39 +238,56 @@ misclassified = Exercise(
         "label * score is 2.3, -0.4, -0.6, 1.8, 0.2, 0.1. Which are negative?",
     ],
     solution=(
-        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n"
+        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n\n"
         "Accuracy is 4/6. Points 4 and 5 are classified correctly, but their margins\n"
         "(0.2 and 0.1) are below 1, so the hinge loss still pushes them outwards."
     ),
+    expects="a list of point indices such as [0, 5]",
 )
 
 
 # ------------------------------------------------ 4. the learning-rate schedule
 
-# (k, steps, lr0) the check tries; 100 steps from 1.0 is micrograd's demo
+# (k, steps, lr0) the check tries; 100 steps from 1.0 is micrograd's demo. Runs of other
+# lengths and other starting rates fail a hard-coded 100 or an ignored lr0; k = 0 and the
+# last step catch an off-by-one and a schedule that decays to 0.
 SCHEDULE_CASES = ((0, 100, 1.0), (50, 100, 1.0), (99, 100, 1.0), (100, 200, 0.5),
                   (10, 20, 2.0), (3, 7, 0.3))
+_RATE_SHOWN = "learning_rate(k, steps, lr0)"
 
 
 def _schedule(k: int, steps: int, lr0: float) -> float:
     return lr0 * (1.0 - 0.9 * k / steps)
 
 
-def _check_learning_rate(fn: object) -> Verdict:
-    if not callable(fn):
-        return Verdict(False, "expected a function learning_rate(k, steps, lr0), got "
-                              f"{type(fn).__name__} {fn!r}")
-    for k, steps, lr0 in SCHEDULE_CASES:
-        got = fn(k, steps, lr0)
-        if got is None or got is Ellipsis:
-            return Verdict(False, _STUB)
-        want = _schedule(k, steps, lr0)
-        verdict = close(got, want, 1e-9)
-        if not verdict.correct:
-            return Verdict(False, f"learning_rate({k}, {steps}, {lr0}) should be "
-                                  f"{want:.6g}: {verdict.message}")
-    return Verdict(True, "At the last step of 100 the rate is 0.109: about a tenth of "
-                         "where it started.")
+def _check_learning_rate(answer: object) -> Verdict:
+    fn = need_function(answer, _RATE_SHOWN)
+    got = {}
+    for case in SCHEDULE_CASES:
+        got[case] = read_number(call(fn, case, _RATE_SHOWN),
+                                f"what learning_rate{case} returned")
+    if all(close(got[c], _schedule(*c), 1e-6) for c in SCHEDULE_CASES):
+        return Verdict(True, "At the last step of 100 the rate is 0.109: about a tenth of "
+                             "where it started.")
+    slips = [
+        (lambda k, steps, lr0: 1.0 - 0.9 * k / steps,
+         "your rate does not scale with lr0: the whole schedule is lr0 times "
+         "(1 - 0.9 * k / steps)."),
+        (lambda k, steps, lr0: lr0 * (1.0 - 0.9 * k / 100),
+         "your rate uses 100 for the number of steps; use `steps`."),
+        (lambda k, steps, lr0: lr0 * (1.0 - k / steps),
+         "your rate decays to 0; this schedule loses 90% of lr0 over the run, not all of it."),
+        (lambda k, steps, lr0: lr0 * (0.1 + 0.9 * k / steps),
+         "your rate grows; it should start at lr0 and shrink."),
+        (lambda k, steps, lr0: lr0 * (1.0 - 0.9 * (k + 1) / steps),
+         "your rate is one step ahead: at step k = 0 it should be lr0 itself."),
+    ]
+    for slip, message in slips:
+        if all(close(got[c], slip(*c), 1e-6) for c in SCHEDULE_CASES):
+            return Verdict(False, message)
+    case = next(c for c in SCHEDULE_CASES if not close(got[c], _schedule(*c), 1e-6))
+    return Verdict(False, f"learning_rate{case} should be {_schedule(*case):.6g}, "
+                          f"yours gives {got[case]:.6g}.")
 
 
 learning_rate = Exercise(
@@ -266,15 +296,17 @@ learning_rate = Exercise(
     hints=[
         "The schedule starts at lr0 at step 0 and shrinks in a straight line. How far "
         "through the run is step k, as a fraction?",
-        "k / steps is the fraction of the run done. The rate loses 90% of lr0 over the "
-        "whole run: lr0 * (1 - 0.9 * fraction).",
-        "return lr0 * (1 - 0.9 * k / steps); check: step 50 of 100 from 1.0 gives 0.55.",
+        "k / steps is the fraction of the run done. Over the whole run the rate loses 90% "
+        "of lr0, in proportion to that fraction.",
+        "Check your formula on numbers: step 50 of 100 from lr0 = 1.0 gives 0.55, and "
+        "from lr0 = 0.5 gives 0.275.",
     ],
     solution=(
         "def learning_rate(k, steps, lr0):\n"
-        "    return lr0 * (1.0 - 0.9 * k / steps)\n"
+        "    return lr0 * (1.0 - 0.9 * k / steps)\n\n"
         "With steps=100 and lr0=1.0 this is micrograd's 1.0 - 0.9*k/100: 1.0 at step 0,\n"
         "0.55 at step 50, 0.109 at step 99."
     ),
+    expects=f"a function {_RATE_SHOWN} returning a number",
+    usage="check(learning_rate)",
 )
-
