@@ -445,7 +445,10 @@ def _theirs(doing: str, fn: Callable, *args, **kwargs):
             "recursion",
         ) from error
     except Exception as error:
-        if not _is_theirs(error):
+        code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__func__", None), "__code__", None)
+        called_wrongly = (isinstance(error, TypeError) and code is not None
+                          and code.co_filename in _LEARNER_FILES)  # e.g. a wrong signature
+        if not (_is_theirs(error) or called_wrongly):
             raise
         raise _Fail(_describe_error(error, doing), "error") from error
 
@@ -511,7 +514,7 @@ def _last_assigned(program: str) -> str:
     return names[-1]
 
 
-def _nodes(root: object) -> list:
+def _nodes(root: object, flip: bool = False) -> list:
     """Every value in the graph, inputs before outputs, by a walk of `_prev` in operand
     order (the check's own walk: it works on the learner's values and the course's)."""
     order, seen, stack = [], set(), [(root, False)]
@@ -524,7 +527,8 @@ def _nodes(root: object) -> list:
             continue
         seen.add(id(v))
         stack.append((v, True))
-        for child in reversed(tuple(v._prev)):
+        children = tuple(v._prev)
+        for child in (children if flip else reversed(children)):
             if id(child) not in seen:
                 stack.append((child, False))
     return order
@@ -696,6 +700,12 @@ def _compare_forward(case: _Case, V: type) -> None:
                         "an operation changed its input. Make a new Value for the result "
                         "(`out = Value(...)`) and leave self and other as they are.",
                         "mutated", _drawing(case, show_grad=False))
+    for i, m in enumerate(mine):
+        if isinstance(m, V) and not _is_number(m.data):
+            raise _Fail(f"in `{case.text()}`, a value's .data is {_fmt(m.data)}, not a number: "
+                        "a Value was stored where a float belongs. Wrap `other` only when it "
+                        "is a plain number (`other if isinstance(other, Value) else Value(other)`) "
+                        "and compute with `.data`.", "value as data")
     if len(mine) != len(ref):
         prev = getattr(root, "_prev", None)
         if isinstance(prev, (set, frozenset)):
@@ -705,6 +715,12 @@ def _compare_forward(case: _Case, V: type) -> None:
         raise _Fail(f"in `{case.text()}` your graph has {len(mine)} values, the course's "
                     f"{len(ref)}: each operation's output should list its inputs in `_prev`, "
                     "(self, other).", "prev", _drawing(case, show_grad=False))
+    flipped = _nodes(root, flip=True)
+    if any(not _close(getattr(m, "data", None), r.data, 1e-9) for m, r in zip(mine, ref)) and all(
+            _close(getattr(m, "data", None), r.data, 1e-9) for m, r in zip(flipped, ref)):
+        raise _Fail(f"in `{case.text()}` the inputs are stored in the other operand order: "
+                    "`_prev` should be (self, other), self first.", "prev",
+                    _drawing(case, show_grad=False))
     for i, (m, r) in enumerate(zip(mine, ref)):
         if not isinstance(m, V):
             raise _Fail(f"in `{case.text()}`, an input of {names[-1]} is {_fmt(m)}, not a "
@@ -1103,11 +1119,13 @@ def _check_backward(ns: dict) -> str:
         names = _names(mine)
         i = wrong[0]
         if all(_close(m.grad, f.grad) for m, f in zip(mine, _nodes(forward))):
-            raise _Fail(f"in `{case.text()}` backward() gives {names[i]}.grad = "
-                        f"{_fmt(mine[i].grad)}, the course engine {want[i]:.6g}: it calls the "
-                        "`_backward`s inputs first, so a node passes on its gradient before "
-                        "it has received it. Walk the list output first: "
-                        "`for v in reversed(topo)`.", "wrong order", draw)
+                raise _Fail(f"in `{case.text()}` backward() gives {names[i]}.grad = "
+                        f"{_fmt(mine[i].grad)}, the course engine {want[i]:.6g}: only the "
+                        "output's own inputs got a gradient. Either the `_backward`s run in "
+                        "the wrong order (inputs first, so a node passes on its gradient "
+                        "before it has received it) or only the output's runs. Call every "
+                        "node's `_backward`, output first: `for v in reversed(topo): "
+                        "v._backward()`.", "wrong order", draw)
         raise _Fail(f"in `{case.text()}` backward() gives {names[i]}.grad = "
                     f"{_fmt(mine[i].grad)}, the course engine {want[i]:.6g}: call every "
                     "node's `_backward` once, in reversed topological order.", "graph", draw)
