@@ -589,8 +589,11 @@ def _random_program(rng: random.Random, ops: tuple[str, ...], n_lines: int) -> s
     names = ["a", "b", "c"]
     lines = []
     for i in range(n_lines):
-        x = rng.choice(names)
+        # each line uses the one before it, so the output depends on every line
+        x = names[-1] if i else rng.choice(names)
         y = rng.choice(names)
+        if rng.random() < 0.5:
+            x, y = y, x
         k = rng.choice([2, -1.5, 0.5, 3])
         op = rng.choice(ops)
         if op in "+*-/":
@@ -616,6 +619,8 @@ def _graph_cases(ops: tuple[str, ...], seed: int, extra: list[str] = ()) -> list
         "b = a + a\nout = b + b",
         "d = a * b\ne = a + b\nout = d * e",  # a diamond: a and b reach out two ways
         "e = a * b\nd = e + c\nf = -2.0 * a\nL = d * f",
+        # d reaches out directly and through f and e: a sort by distance gets it wrong
+        "d = a * b\ne = d * c\nf = e + a\nout = f + d",
         *extra,
     ]
     rng = random.Random(seed)
@@ -1574,43 +1579,43 @@ def check_state(namespace: dict) -> list[str]:
             if not var.startswith("_") and isinstance(obj, V) and getattr(obj, "_prev", ()):
                 k = _backward_count(obj)
                 if k and k > 1:
-                    notes.append(f"the gradients in `{var}`'s graph are {k} times what one "
-                                 f"backward() gives: backward() ran {k} times and gradients add "
-                                 "up. Set every .grad back to 0 (or run the cell that builds "
-                                 f"`{var}` again) before calling backward().")
+                    notes.append(f"the gradients in `{var}`'s graph are what {k} calls of "
+                                 f"backward() give, one after another: gradients add up from "
+                                 "one call to the next. Set every .grad back to 0 (or run the "
+                                 f"cell that builds `{var}` again) before calling backward().")
     return notes
 
 
 def _backward_count(root: object, limit: int = 2000) -> int | None:
-    """How many backward() passes the leaf gradients of `root`'s graph hold, when that is
-    a whole number above 0; None otherwise (or for a graph too large to look at)."""
+    """How many backward() passes, one after another without resetting, the gradients of
+    `root`'s graph hold (2 to 5); None when they are one pass, or no such number, or the
+    graph is too large to look at. The passes are replayed with the learner's own
+    `_backward`s, seeding the output with 1.0 each time as the lecture's backward does."""
     try:
         order = _nodes(root)
         if len(order) > limit:
             return None
         leaves = [v for v in order if not v._prev]
         saved = [v.grad for v in order]
-        if not any(_is_number(g) and g != 0 for g in (v.grad for v in leaves)):
+        if not any(_is_number(v.grad) and v.grad != 0 for v in leaves):
             return None
+        found = None
         try:
             for v in order:
                 v.grad = 0.0
-            root.grad = 1.0
-            for v in reversed(order):
-                v._backward()
-            once = [v.grad for v in leaves]
+            for k in range(1, 6):
+                root.grad = 1.0
+                for v in reversed(order):
+                    v._backward()
+                if all(_close(v.grad, g, 1e-9) for v, g in zip(leaves, (saved[order.index(v)] for v in leaves))):
+                    found = k
+                    break
         finally:
             for v, g in zip(order, saved):
                 v.grad = g
-        ratios = {round(g / o, 6) for g, o in zip((v.grad for v in leaves), once)
-                  if _is_number(o) and abs(o) > 1e-12}
-        if len(ratios) == 1:
-            k = ratios.pop()
-            if k == int(k) and k >= 1:
-                return int(k)
+        return found if found and found > 1 else None
     except Exception:  # a look at the learner's graph that fails says nothing
         return None
-    return None
 
 
 # ========================================================= running a cell, the magic
