@@ -534,6 +534,40 @@ def _nodes(root: object, flip: bool = False) -> list:
     return order
 
 
+def _aligned(mine_root: object, ref_root: object) -> list:
+    """The learner's values in the order `_nodes` walks the course's copy of the same
+    graph. Where a plain number sits on the other side of + or * (`2 + a` stored as
+    (2, a) rather than the course's (a, 2)), the learner's order is taken as the
+    course's: both are right."""
+    def is_constant(v: object) -> bool:
+        return not tuple(getattr(v, "_prev", ())) and not getattr(v, "label", "")
+
+    def children(m: object, r: object) -> tuple[tuple, tuple]:
+        cm, cr = tuple(m._prev), tuple(r._prev)
+        if len(cm) == 2 == len(cr) and (is_constant(cm[0]) or is_constant(cm[1])):
+            dm = [getattr(c, "data", None) for c in cm]
+            if not (_close(dm[0], cr[0].data) and _close(dm[1], cr[1].data)) and \
+                    _close(dm[1], cr[0].data) and _close(dm[0], cr[1].data):
+                return cm[::-1], cr
+        return cm, cr
+
+    order, seen, stack = [], set(), [(mine_root, ref_root, False)]
+    while stack:
+        m, r, done = stack.pop()
+        if done:
+            order.append(m)
+            continue
+        if id(r) in seen:
+            continue
+        seen.add(id(r))
+        stack.append((m, r, True))
+        cm, cr = children(m, r)
+        for cmi, cri in reversed(list(zip(cm, cr))):
+            if id(cri) not in seen:
+                stack.append((cmi, cri, False))
+    return order
+
+
 def _names(order: list) -> list[str]:
     return [v.label if getattr(v, "label", "") else f"n{i}" for i, v in enumerate(order)]
 
@@ -720,6 +754,7 @@ def _compare_forward(case: _Case, V: type) -> None:
         raise _Fail(f"in `{case.text()}` your graph has {len(mine)} values, the course's "
                     f"{len(ref)}: each operation's output should list its inputs in `_prev`, "
                     "(self, other).", "prev", _drawing(case, show_grad=False))
+    mine = _aligned(root, ref_root)
     flipped = _nodes(root, flip=True)
     if any(not _close(getattr(m, "data", None), r.data, 1e-9) for m, r in zip(mine, ref)) and all(
             _close(getattr(m, "data", None), r.data, 1e-9) for m, r in zip(flipped, ref)):
@@ -752,7 +787,10 @@ def _compare_forward(case: _Case, V: type) -> None:
     ref_pos = {id(v): i for i, v in enumerate(ref)}
     mine_pos = {id(v): i for i, v in enumerate(mine)}
     for m, r in zip(mine, ref):
-        if [mine_pos[id(c)] for c in m._prev] != [ref_pos[id(c)] for c in r._prev]:
+        got = [mine_pos.get(id(c)) for c in m._prev]
+        want = [ref_pos[id(c)] for c in r._prev]
+        constant = any(not c._prev and not c.label for c in r._prev)
+        if got != want and not (constant and got[::-1] == want):
             raise _Fail(f"in `{case.text()}` the inputs of a {r._op} are stored in another "
                         "order: `_prev` should be (self, other), in operand order.", "prev",
                         _drawing(case, show_grad=False))
@@ -924,9 +962,9 @@ def _compare_grads(case: _Case, V: type, run: Callable[[object], None], upstream
     shape (a composition such as `a / 2` may make other intermediate values)."""
     root, env = case.run(V)
     _theirs(what, run, root)
-    mine = _nodes(root)
     ref_root, ref_env = case.run(CourseValue, theirs=False)
     ref = _nodes(ref_root)
+    mine = _aligned(root, ref_root)
     (ref_root * upstream).backward()
     names = _names(mine)
     same_shape = len(mine) == len(ref) and all(m._op == r._op for m, r in zip(mine, ref))
@@ -953,8 +991,16 @@ def _compare_grads(case: _Case, V: type, run: Callable[[object], None], upstream
                 f"{want:.6g}{numeric}.", "graph", drawing)
 
 
+def _require_leaf_backward(V: type) -> None:
+    leaf = _theirs("Value(1.0)", V, 1.0)
+    _require(leaf, "_backward", "a new Value has no `_backward`: add `self._backward = "
+             "lambda: None` to __init__ (a leaf has nothing to pass back, but backward() "
+             "calls it on every value).")
+
+
 def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: int) -> str:
     V = _get(ns, "Value", "the Value class", "value")
+    _require_leaf_backward(V)
     for op, label in names.items():
         for case in _OPS[op]:
             _check_op(case, V, label)
@@ -1041,7 +1087,7 @@ def _check_topo(ns: dict) -> str:
         except TypeError:
             raise _Fail(f"topo_sort returned {_fmt(order)}: it should return a list of "
                         "Values.", "no return") from None
-        nodes = _nodes(root)
+        nodes = _aligned(root, case.run(CourseValue, theirs=False)[0])
         names = _names(nodes)
         pos = {id(v): i for i, v in enumerate(nodes)}
         if first is not None and any(id(v) not in pos for v in order) and any(
@@ -1094,12 +1140,14 @@ def _check_backward(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     _require(V, "backward", "your Value has no `backward` method: define "
              "`def backward(self)` and attach it with `Value.backward = backward`.")
+    _require_leaf_backward(V)
     cases = _graph_cases(("+", "*"), seed=10)
     for case in cases:
         _compare_forward(case, V)
         root, _ = case.run(V)
         _theirs(f"backward() on `{case.text()}`", root.backward)
-        mine = _nodes(root)
+        ref_root = case.run(CourseValue, theirs=False)[0]
+        mine = _aligned(root, ref_root)
         data, want = _course_grads(case)
         if all(_close(m.grad, w) for m, w in zip(mine, want)):
             continue
@@ -1113,17 +1161,17 @@ def _check_backward(ns: dict) -> str:
         # the learner's own rules in the right order: if that is right, the order is not
         twin, _ = case.run(V)
         _walk_backward(twin, 1.0)
-        right = [v.grad for v in _nodes(twin)]
+        right = [v.grad for v in _aligned(twin, ref_root)]
         if not all(_close(r, w) for r, w in zip(right, want)):
             raise _Fail(f"in `{case.text()}` your `_backward` rules give wrong gradients even "
                         "in the right order: run the + and * check again.", "rules", draw)
         forward, _ = case.run(V)
         forward.grad = 1.0
-        for v in _nodes(forward):
+        for v in _aligned(forward, ref_root):
             _theirs("a `_backward`", v._backward)
         names = _names(mine)
         i = wrong[0]
-        if all(_close(m.grad, f.grad) for m, f in zip(mine, _nodes(forward))):
+        if all(_close(m.grad, f.grad) for m, f in zip(mine, _aligned(forward, ref_root))):
                 raise _Fail(f"in `{case.text()}` backward() gives {names[i]}.grad = "
                         f"{_fmt(mine[i].grad)}, the course engine {want[i]:.6g}: only the "
                         "output's own inputs got a gradient. Either the `_backward`s run in "
@@ -1452,6 +1500,9 @@ def check_piece(name: str, namespace: dict) -> CheckResult:
         return CheckResult(name, False, f"the check stopped after {TIME_LIMIT:g} seconds: your "
                            "code is still running, e.g. a loop that never ends or a walk "
                            "that visits the same values again and again.", None, "time")
+    except Exception as error:  # the check met something in the learner's code it did not expect
+        return CheckResult(name, False, f"the check could not use your code: "
+                           f"{type(error).__name__}: {error}.", None, "unexpected")
 
 
 def solution(name: str) -> None:

@@ -92,6 +92,8 @@ CATALOGUE = [
      "value", "label"),
     ("grad starts at 1", "value", [("self.grad = 0.0 ", "self.grad = 1.0 ")],
      "value", "start it at 0.0"),
+    ("no _backward on a leaf", "value", [("        self._backward = lambda: None     # passes the gradient on (written in 04)\n", "")],
+     "add_mul_backward", "add `self._backward = lambda: None` to __init__"),
     # ---- 04 the backward rules of + and *
     ("+ missing upstream", "add_mul_backward", [("self.grad += 1.0 * out.grad", "self.grad += 1.0")],
      "add_mul_backward", "Missing the upstream gradient"),
@@ -180,3 +182,11 @@ def test_each_slip_fails_at_its_piece_with_its_message(slip, piece, edits, fails
     assert result is not None, f"{slip}: every check passed"
     assert result.piece == fails_at, str(result)
     assert words in result.message, str(result)
+
+
+def test_a_number_on_the_left_may_be_stored_first():
+    """`2 + a` stored as (2, a) is as right as the course's (a, 2)."""
+    result = first_failure({"value": [
+        ("        return self + other\n", "        return Value(other) + self\n"),
+        ("        return self * other\n", "        return Value(other) * self\n")]})
+    assert result is None, str(result)
