@@ -190,3 +190,29 @@ def test_a_number_on_the_left_may_be_stored_first():
         ("        return self + other\n", "        return Value(other) + self\n"),
         ("        return self * other\n", "        return Value(other) * self\n")]})
     assert result is None, str(result)
+
+
+@pytest.mark.parametrize("ops", [("+", "*"), ("+", "*", "tanh"), ("+", "*", "exp"),
+                                 ("+", "*", "**"), ("+", "*", "-", "/")])
+def test_the_checks_reference_agrees_with_central_differences(ops):
+    """The course engine's gradients that the checks compare with are right: central
+    differences (the engine's numerical_gradient) give the same on every graph."""
+    for case in build._graph_cases(ops, seed=1):
+        names = list(case.leaves)
+
+        def f(*leaves):
+            env = dict(zip(names, leaves))
+            exec(case.program, {}, env)
+            return env[build._last_assigned(case.program)]
+
+        leaves = [CourseValue(case.leaves[n]) for n in names]
+        f(*leaves).backward()
+        numeric = numerical_gradient(f, [case.leaves[n] for n in names])
+        for n, v, g in zip(names, leaves, numeric):
+            assert abs(v.grad - g) <= 1e-5 * max(1.0, abs(g)), (case.program, n)
+
+
+def test_a_value_without_a_label_argument_is_one_sentence():
+    result = first_failure({"value": [("_op='', label=''", "_op=''"), ("self.label = label", "self.label = ''")]})
+    assert result.piece == "value"
+    assert "raised TypeError" in result.message and "label" in result.message
