@@ -1,7 +1,7 @@
 """Build it yourself: the learner's own engine, grown piece by piece and checked at each step.
 
-How it works
-------------
+How the learner's code lives
+----------------------------
 The learner writes their own `Value` and network in notebooks 03-07, one *piece* at a
 time, in cells that start with the cell magic ``%%build <piece>``::
 
@@ -14,57 +14,110 @@ Running such a cell
 
 1. runs the code in the notebook (so `Value` exists there, as after any cell),
 2. saves the code under the piece's name in the learner's own module file,
-   ``my_engine.py`` next to the notebooks: pieces in course order, each under a header
-   comment; running the cell again replaces that piece. The file is plain Python that
-   imports and runs on its own (``python my_engine.py``),
-3. checks the piece against the course engine and prints one verdict: ✓, or ✗ with the
-   operation, the input and the misunderstanding ("missing the upstream gradient",
-   "`=` where `+=` is needed", ...), and a drawing of the smallest graph that shows it.
+   ``my_engine.py`` next to the notebook: pieces in course order whatever order the
+   cells ran in, each under a header comment that says whose it is
+   (``# ==== piece: topo (notebook 04): yours, check passed ====``); running the cell
+   again replaces that piece. The file is plain Python that imports and runs on its own
+   (``import my_engine``, ``python my_engine.py``),
+3. checks the piece against the course engine and prints one line: ✓ and what was
+   checked, or ✗ with the operation, the input and the misunderstanding, and then a
+   drawing of the smallest graph that shows it. A piece whose check fails is saved all
+   the same (it is the learner's engine) and marked "check not passed yet".
 
-A cell that is still the stub (every function body is ``...``) is not the learner's yet:
-the magic says so in one line and uses the course's version of that piece instead, in
-the notebook and in the file, so "Run All" in a fresh clone never stops and later pieces
-have something to build on.
+A cell whose functions are still the stub (bodies of ``...``, as `stub_source(piece)`
+gives them) is not the learner's yet: the magic says so in one line, naming the
+functions still ``...`` when only some are, and uses the course's version of the
+piece, in the notebook and in the file. "Run All" in a fresh clone therefore never
+stops and later pieces always have something to build on. A cell that raises or does
+not parse is reported in one line (with the line of the learner's code) and not saved.
 
 Each notebook's setup cell calls ``backproplab.build.start("04")``: it registers the
-magic and runs the pieces of the earlier notebooks from ``my_engine.py`` in the notebook,
-so notebook 04 builds on the `Value` the learner wrote in 03, not on a fresh copy. A
-piece missing from the file (or one that no longer runs) is replaced by the course's
-version, said in one line.
+magic and runs the pieces of the *earlier* notebooks from ``my_engine.py`` in the
+notebook, so notebook 04 builds on the `Value` the learner wrote in 03, not on a fresh
+copy. It prints one line ("Your engine (my_engine.py): 3 of 4 pieces from notebooks
+before 05 are yours.") and one line per piece that is not simply the learner's and
+passing: not written yet (the course's version is used and written into the file), its
+check did not pass, or it no longer runs (the course's version is used; the learner's
+code stays in the file to be fixed from its cell). `start` takes the folder of
+``my_engine.py`` (default: the current folder, which Jupyter makes the notebook's).
 
-Methods added in later notebooks are written as plain functions and attached to the
-class with one assignment each::
+Methods added after notebook 03 are plain functions attached to the class with one
+assignment each::
 
     def tanh(self):
         ...
     Value.tanh = tanh
 
-This is plain Python a learner can read in the file, it keeps the class the learner made
-in 03 (instances already made keep working, `isinstance` still holds), and each piece is
-a short cell instead of the whole class typed again. (The lecture retypes the class in
-one growing cell; subclassing per notebook, ``class Value(Value)``, would make values of
-two classes meet in one graph.)
+This is plain Python the learner can read in the file; it keeps the class made in 03
+(values made earlier keep working and `isinstance` holds); and each piece is a short
+cell rather than the whole class typed again. (The lecture retypes the class in one
+growing cell; a subclass per notebook, ``class Value(Value)``, would let values of two
+classes meet in one graph.) The one cost: running the ``value`` cell again makes a new
+class without the methods added since, so the cells after it must run again too; the
+notebook-state look below says so when old values are about.
 
-The checks
-----------
-Every piece has a check (`PIECES[name].check(namespace)`) that builds expression graphs
-with the learner's code and with the course engine (`backproplab.engine`) side by side:
-single operations with an upstream gradient other than 1 and gradients already present
-(so forgetting ``* out.grad`` or writing ``=`` for ``+=`` shows), then graphs in order of
-size (``a + a``, ``b = a + a; c = b + b``, diamonds, plain numbers on either side, seeded
-random graphs, a chain of about 50 nodes). The first graph that fails is the smallest;
-the verdict names it, draws it (the course engine's copy of it, carrying the learner's
-gradients, as `draw_graph` takes course `Value`s) and gives the central-difference
-gradient as a second reference. An error raised in the learner's code is reported as
-theirs, with the line; an error in the check itself is called that.
+The pieces and their checks
+---------------------------
+=================  ==  ======================================================================
+piece              nb  what the check runs
+=================  ==  ======================================================================
+value              03  ``Value(2.5)``'s attributes, repr, label; + and * on 18 graphs: data,
+                       ``_prev`` (a tuple, operand order; a number on the left of + or * may
+                       come first), ``_op`` '+'/'*', inputs untouched, numbers wrapped once
+add_mul_backward   04  one op at a time with out.grad = -0.5 and gradients already present,
+                       then 18 graphs (a + a, b = a + a; c = b + b, diamonds, numbers on both
+                       sides, seeded random graphs, a chain of 50 values) walked with the
+                       learner's ``_backward``s and an output gradient of -1.5
+topo               04  ``topo_sort(root)`` on the same graphs: every value once, each after
+                       its inputs, output last, nothing kept from an earlier call
+backward           04  ``root.backward()`` on the same graphs against the course engine;
+                       separates a wrong order from wrong rules by replaying the learner's
+                       rules in the right order
+tanh, exp, pow     05  the op alone (upstream -0.5, gradients present), then graphs mixing
+                       it with + and *; pow at n = 3, -1 and 0.5 at x = 1.5
+div_sub            05  -a, a - b, a - 2, 2 - a, a / b, a / 2, 2 / a, then random graphs with
+                       - and /: values, and the inputs' gradients (compositions may make
+                       other intermediate values than the course's)
+neuron             06  ``Neuron(3)`` with set weights: tanh(w · x + b), ``parameters()``,
+                       gradients after backward()
+layer              06  ``Layer(3, 2)``: own weights per neuron, outputs, parameters;
+                       ``Layer(3, 1)`` gives a bare Value
+mlp                06  ``MLP(3, [4, 4, 1])``: layer sizes, 41 parameters, output, gradients,
+                       ``zero_grad()``
+train              06  ``train_step(model, xs, ys, learning_rate)`` twice against the course
+                       engine: loss, update direction and size, gradients reset between steps
+=================  ==  ======================================================================
 
-After each piece the magic also looks at the notebook's state: a `Value` (or `Neuron`,
-...) made by an older version of a class that has been redefined since, and gradients
-in a graph that are a whole multiple of one `backward()` (backward run twice without
-resetting). It says what happened and how to recover.
+Every comparison is with the course engine (`backproplab.engine`), through its public
+API, on a copy of the same graph; where an input's gradient is wrong the message also
+gives the central-difference estimate of the learner's own forward pass as a second
+reference. The first failing graph is the smallest (graphs are tried in order of
+size); it is drawn with `viz.draw_graph` (the course engine's copy of the graph,
+carrying the learner's gradients, the wrong ones highlighted). The misunderstandings
+named: missing the upstream gradient, ``=`` where ``+=`` is needed, a gradient sent to
+the wrong input (swapped inputs of *, both shares into one input, one input left
+out), the rule never stored on ``out``, a ``_backward`` that takes an argument, a Value
+stored where a float belongs (in ``.data`` or ``.grad``), a number not wrapped, an
+input changed by an operation, a forward value wrong, a missing method or attribute
+(one sentence naming it), tanh/exp/pow rules using the input for the output or
+dropping a factor, a sort that repeats, misses or misorders values or keeps state
+between calls, backward without a seed or in the wrong order, and in the network a
+missing bias or activation, parameters left out or given as numbers, shared neurons,
+wrong layer sizes, no ``zero_grad``, an update uphill.
 
-Outside IPython the magic cannot exist; `start()` says so and `build_cell(piece,
-source, namespace)` does the same work from plain Python.
+An error raised in the learner's code is reported as theirs, with its line; a check
+that meets something it did not expect says it could not use the code, never a
+traceback. The learner's code runs under a time limit (`TIME_LIMIT` seconds, where
+the platform has SIGALRM in the main thread), so a loop that never ends is a ✗ too.
+
+After each piece the magic also looks at the notebook's state (`check_state`): a value,
+neuron, layer or MLP made by an older version of a class that has been defined again
+since, and graphs whose gradients are what two to five backward() calls in a row give.
+It says what happened and how to recover.
+
+Outside IPython the magic cannot exist: `start()` says so in one line and loads the
+earlier pieces into the caller's globals; `build_cell(piece, source, namespace)` does
+what the magic does, from plain Python (the tests use it).
 """
 
 from __future__ import annotations
@@ -99,6 +152,7 @@ __all__ = [
     "check_state",
     "solution",
     "is_stub_source",
+    "stub_source",
     "ENGINE_FILE",
 ]
 
@@ -1527,6 +1581,19 @@ def is_stub_source(source: str) -> bool:
         body = [n for n in tree.body if not _is_placeholder(n)]
         return not body
     return all(_stub_body(f.body) for f in functions)
+
+
+def stub_source(name: str) -> str:
+    """The cell a notebook starts a piece with: the course's version with every function
+    body replaced by `...` (signatures, docstrings and the `Value.x = x` lines kept)."""
+    tree = ast.parse(_piece(name).reference)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            doc = node.body[0] if _is_placeholder(node.body[0]) and isinstance(
+                getattr(node.body[0], "value", None), ast.Constant) and isinstance(
+                node.body[0].value.value, str) else None
+            node.body = ([doc] if doc is not None else []) + [ast.Expr(ast.Constant(...))]
+    return ast.unparse(tree) + "\n"
 
 
 def _stub_functions(source: str) -> list[str]:

@@ -238,3 +238,26 @@ def test_the_magic_in_a_real_kernel(tmp_path):
     assert text(nb04.cells[4]) == "me 3\n"
     assert not any(o.output_type == "error" for nb in (nb03, nb04) for c in nb.cells for o in c.outputs)
     assert (tmp_path / build.ENGINE_FILE).exists()
+
+
+def test_run_all_on_the_stubs_never_stops_and_leaves_a_working_engine(tmp_path, capsys):
+    """A fresh clone: every piece's cell is still its stub. Each says so in one line,
+    the course's versions take their place, and every check then passes."""
+    ns = notebook_ns()
+    for name in build.PIECE_NAMES:
+        stub = build.stub_source(name)
+        assert build.is_stub_source(stub), name
+        assert build.build_cell(name, stub, ns, tmp_path) is None
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"`{name}` is not written yet"), lines
+    for name in build.PIECE_NAMES:
+        assert build.check_piece(name, ns).correct, name
+    statuses = {h[0]: h[2] for h in headers(tmp_path / build.ENGINE_FILE)}
+    assert statuses == {name: "the course's version" for name in build.PIECE_NAMES}
+
+
+def test_the_reference_is_not_a_stub_and_solution_prints_it(capsys):
+    for name in build.PIECE_NAMES:
+        assert not build.is_stub_source(build.PIECES[name].reference), name
+    build.solution("topo")
+    assert "def build_topo(v):" in capsys.readouterr().out
