@@ -421,14 +421,17 @@ class _TimeUp(Exception):
 
 # =================================================================== learner's code
 
-# file names under which the learner's code is compiled (cells and pieces from the file)
-_LEARNER_FILES: set[str] = set()
 _GRAPH_FILE = "<graph>"  # the expressions a check evaluates with the learner's Value
 
 
+def _is_learner_file(filename: str) -> bool:
+    """The learner's code is compiled as "<%%build piece>" (a cell) or
+    "<piece in my_engine.py>" (a piece loaded from the file)."""
+    return filename.startswith("<%%build ") or filename.endswith(f" in {ENGINE_FILE}>")
+
+
 def _compile_learner(source: str, filename: str):
-    """Compile learner code so that tracebacks show its lines."""
-    _LEARNER_FILES.add(filename)
+    """Compile a piece's code so that tracebacks show its lines."""
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     return compile(source, filename, "exec")
 
@@ -437,7 +440,7 @@ def _learner_frame(error: BaseException) -> traceback.FrameSummary | None:
     """The innermost frame of `error`'s traceback that is the learner's code, if any."""
     found = None
     for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename in _LEARNER_FILES:
+        if _is_learner_file(frame.filename):
             found = frame
     return found
 
@@ -449,7 +452,7 @@ def _is_theirs(error: BaseException) -> bool:
     if not tb:
         return False
     last = tb[-1]
-    if last.filename in _LEARNER_FILES or last.filename == _GRAPH_FILE:
+    if _is_learner_file(last.filename) or last.filename == _GRAPH_FILE:
         return True
     # raised by Python itself (no frame of its own) while running the learner's code,
     # e.g. AttributeError in `other.data`: the innermost frame is then theirs
@@ -502,7 +505,7 @@ def _theirs(doing: str, fn: Callable, *args, **kwargs):
         target = fn.__init__ if isinstance(fn, type) else getattr(fn, "__func__", fn)
         code = getattr(target, "__code__", None)
         called_wrongly = (isinstance(error, TypeError) and code is not None
-                          and code.co_filename in _LEARNER_FILES)  # e.g. a wrong signature
+                          and _is_learner_file(code.co_filename))  # e.g. a wrong signature
         if not (_is_theirs(error) or called_wrongly):
             raise
         raise _Fail(_describe_error(error, doing), "error") from error
@@ -543,7 +546,7 @@ class _Case:
             v.label = name
             env[name] = v
         leaves = dict(env)
-        code = _GRAPH_CODE.setdefault(self.program, compile(self.program, _GRAPH_FILE, "exec"))
+        code = compile(self.program, _GRAPH_FILE, "exec")
         if theirs:
             _theirs(f"computing `{self.text()}` with your Value", exec, code, {}, env)
         else:
@@ -558,9 +561,6 @@ class _Case:
 
     def text(self) -> str:
         return self.program.strip().replace("\n", "; ")
-
-
-_GRAPH_CODE: dict[str, object] = {}
 
 
 def _last_assigned(program: str) -> str:
@@ -1786,7 +1786,7 @@ class Workspace:
         error = self.run(name, source, f"<%%build {name}>")
         if error is not None:
             frames = [f for f in traceback.extract_tb(error.__traceback__)
-                      if f.filename in _LEARNER_FILES]
+                      if _is_learner_file(f.filename)]
             where = f" (line {frames[-1].lineno}: `{(frames[-1].line or '').strip()}`)" if frames else ""
             print(f"✗ {name}: your cell raised {type(error).__name__}: {error}{where}. "
                   "Nothing was saved; fix it and run the cell again.")
@@ -1891,7 +1891,12 @@ def start(notebook: str, folder: str | os.PathLike | None = None) -> Workspace |
         print("The `%%build` cell magic needs Jupyter (IPython); here, run a piece with "
               "`backproplab.build.build_cell(piece, source, globals())`.")
         return load(notebook, frame.f_globals, folder)
+    again = isinstance(shell.user_ns.get("Value"), type)
     space = load(notebook, shell.user_ns, folder)
+    if again:
+        print("The setup cell ran again, so your classes were made afresh from "
+              f"{ENGINE_FILE}: run this notebook's %%build cells again (and the cells "
+              "that use them), or Kernel > Restart & Run All.")
 
     def show(obj: object) -> None:
         from IPython.display import display
