@@ -563,6 +563,24 @@ class _Case:
         return self.program.strip().replace("\n", "; ")
 
 
+def _inputs_of(program: str, values: dict[str, float]) -> dict[str, float]:
+    """The names of `values` that `program` reads before it assigns them: its inputs."""
+    assigned: set[str] = set()
+    found = {}
+    for statement in ast.parse(program).body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
+                    and node.id in values and node.id not in assigned:
+                found[node.id] = values[node.id]
+        for t in targets:
+            if isinstance(t, ast.Name):
+                assigned.add(t.id)
+        if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name):
+            assigned.add(statement.target.id)
+    return found
+
+
 def _last_assigned(program: str) -> str:
     names = [n.targets[0].id for n in ast.walk(ast.parse(program))
              if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)]
@@ -627,15 +645,20 @@ def _names(order: list) -> list[str]:
     return [v.label if getattr(v, "label", "") else f"n{i}" for i, v in enumerate(order)]
 
 
-def _drawing(case: _Case, grads: dict[int, object] | None = None, highlight=(), show_grad=True):
+def _drawing(case: _Case, grads: dict[int, object] | None = None, highlight=(), show_grad=True,
+             by_label: dict[str, object] | None = None):
     """The course engine's copy of `case`, drawn with the learner's gradients on it
-    (`grads`: position in the walk -> gradient) and `highlight` (positions)."""
+    (`grads`: position in the walk -> gradient, or `by_label`: label -> gradient) and
+    `highlight` (positions, or labels with `by_label`)."""
     try:
         from . import viz
     except Exception:  # no graphviz: the message alone still says what is wrong
         return None
     root, _ = case.run(CourseValue, theirs=False)
     order = _nodes(root)
+    if by_label is not None:
+        grads = {i: by_label.get(v.label, 0.0) for i, v in enumerate(order)}
+        highlight = [i for i, v in enumerate(order) if v.label in highlight]
     by_course = topological_order(root)
     index = {id(v): i for i, v in enumerate(order)}
     shown = None
@@ -705,7 +728,7 @@ def _graph_cases(ops: tuple[str, ...], seed: int, extra: list[str] = ()) -> list
     programs = [
         "out = a + b", "out = a * b", "out = a + a", "out = a * a",
         "out = a + 2", "out = 2 + a", "out = a * 3", "out = 3 * a",
-        "b = a + a\nout = b + b",
+        "b = a + a\nc = b + b",
         "d = a * b\ne = a + b\nout = d * e",  # a diamond: a and b reach out two ways
         "e = a * b\nd = e + c\nf = -2.0 * a\nL = d * f",
         # d reaches out directly and through f and e: a sort by distance gets it wrong
@@ -715,7 +738,7 @@ def _graph_cases(ops: tuple[str, ...], seed: int, extra: list[str] = ()) -> list
     rng = random.Random(seed)
     programs += [_random_program(rng, ops, n) for n in (3, 4, 5, 6, 8, 10)]
     programs.append("x = a\nfor i in range(12):\n    x = x * 0.9 + a * b\nout = x * c")
-    return _sorted_cases([_Case(p, dict(leaves)) for p in programs])
+    return _sorted_cases([_Case(p, _inputs_of(p, leaves)) for p in programs])
 
 
 # ======================================================================= the checks
@@ -922,6 +945,21 @@ def _check_op(case: _OpCase, V: type, op_name: str) -> None:
         if getattr(v, "data", None) != (x if name == "a" else y):
             raise _Fail(f"`{case.text}`: out._backward() changed {name}.data; a backward rule "
                         "only adds to `.grad`.", "mutated")
+    leaves = {"a": x} if b is None else {"a": x, "b": y}
+    program = "out = " + case.text
+    shown = {"a": a.grad, "out": g, **({} if b is None else {"b": b.grad})}
+    try:
+        _diagnose_op(case, a, b, inputs, op_name)
+    except _Fail as fail:
+        wrong = [n for n, v, before, local in inputs if not _close(v.grad, before + local * g)]
+        fail.graph = _drawing(_Case(program, leaves), by_label=shown, highlight=wrong)
+        raise
+
+
+def _diagnose_op(case: _OpCase, a: object, b: object, inputs: list, op_name: str) -> None:
+    """Say which misunderstanding the gradients after one `_backward()` show."""
+    g, x, y = case.upstream, case.x, case.y
+    da, db = case.local(x, y)
     if b is not None:
         deltas = {"a": a.grad - case.before[0], "b": b.grad - case.before[1]}
         for name, other in (("a", "b"), ("b", "a")):
@@ -1106,7 +1144,7 @@ def _check_div_sub(ns: dict) -> str:
                         f"and attach it with `Value.{name} = {name}`.", "missing")
     singles = ["out = -a", "out = a - b", "out = a - 2", "out = 2 - a", "out = a / b",
                "out = a / 2", "out = 2 / a"]
-    cases = _sorted_cases([_Case(p, {"a": 1.5, "b": -2.0, "c": 0.75}) for p in singles])
+    cases = _sorted_cases([_Case(p, _inputs_of(p, {"a": 1.5, "b": -2.0, "c": 0.75})) for p in singles])
     cases += _graph_cases(("+", "*", "-", "/"), seed=8)
     for case in cases:
         root, _ = case.run(V)
