@@ -1684,6 +1684,18 @@ def _read_pieces(path: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+def _save(path: Path, pieces: dict[str, tuple[str, str]]) -> bool:
+    """Write the file; a folder that cannot be written is one line, not a traceback."""
+    try:
+        _write_pieces(path, pieces)
+        return True
+    except OSError as error:
+        print(f"Could not save {path.name} ({type(error).__name__}: {error}): your code runs "
+              "in this notebook, but later notebooks will not find it. Pass a folder you can "
+              "write to: build.start(..., folder=...).")
+        return False
+
+
 def _write_pieces(path: Path, pieces: dict[str, tuple[str, str]]) -> None:
     known = [n for n in PIECE_NAMES if n in pieces]
     unknown = [n for n in pieces if n not in PIECES]  # kept, at the end
@@ -1813,7 +1825,7 @@ class Workspace:
             if error is not None:  # the course's own code: its failure is the course's
                 raise error
             pieces[name] = (_COURSE, piece.reference)
-            _write_pieces(self.path, pieces)
+            _save(self.path, pieces)
             return None
         try:
             ast.parse(source)
@@ -1831,7 +1843,7 @@ class Workspace:
             return CheckResult(name, False, f"the cell raised {type(error).__name__}", kind="error")
         result = check_piece(name, self.namespace)
         pieces[name] = (_YOURS_PASSED if result.correct else _YOURS_FAILED, source)
-        _write_pieces(self.path, pieces)
+        _save(self.path, pieces)
         print(str(result) + ("" if result.correct else
                              f" (saved in {ENGINE_FILE} anyway: it is your engine; "
                              f"`build.solution({name!r})` shows the course's version)"))
@@ -1874,7 +1886,7 @@ class Workspace:
             if error is not None:  # the course's own code: its failure is the course's
                 raise error
         if changed:
-            _write_pieces(self.path, pieces)
+            _save(self.path, pieces)
         return lines
 
 

@@ -261,3 +261,15 @@ def test_the_reference_is_not_a_stub_and_solution_prints_it(capsys):
         assert not build.is_stub_source(build.PIECES[name].reference), name
     build.solution("topo")
     assert "def build_topo(v):" in capsys.readouterr().out
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    def refuse(path, pieces):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(build, "_write_pieces", refuse)
+    ns = notebook_ns()
+    assert build.build_cell("value", MINE, ns, tmp_path)
+    out = capsys.readouterr().out
+    assert "Could not save my_engine.py (PermissionError" in out
+    assert ns["Value"].made_by == "me"  # the code still runs in the notebook
