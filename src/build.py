@@ -557,6 +557,9 @@ class _Case:
                 v.label = name
         out = env[out_name]
         env.update(leaves)
+        if theirs and out is None:
+            raise _Fail(f"`{self.text()}` gives None instead of a Value: does the operation "
+                        "end with `return out`?", "no return")
         return out, env
 
     def text(self) -> str:
@@ -803,6 +806,9 @@ def _compare_forward(case: _Case, V: type) -> None:
             raise _Fail(f"{fail.message}. A plain number is not wrapped: turn it into a Value "
                         "first (`other = other if isinstance(other, Value) else Value(other)`).",
                         "not wrapped", _drawing(case, show_grad=False)) from None
+        if "'NoneType'" in fail.message:
+            raise _Fail(f"{fail.message}. An operation gave None instead of a Value: end it "
+                        "with `return out`.", "no return") from None
         if "unsupported operand" in fail.message:
             raise _Fail(f"{fail.message}. Your Value does not handle this operation yet.",
                         "missing") from None
@@ -1097,6 +1103,16 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
     for op, label in names.items():
         for case in _OPS[op]:
             _check_op(case, V, label)
+    for op in ops:  # the graphs use the earlier operations too: they must be right first
+        if op in _OPS and op not in names:
+            for case in _OPS[op]:
+                try:
+                    _check_op(case, V, op)
+                except _Fail as fail:
+                    earlier = next(p.name for p in PIECES.values() if p.checker in _rule_checks()[op])
+                    fail.message = (f"this check's graphs use {op} too, and your {op} (piece "
+                                    f"`{earlier}`) is not right yet: {fail.message}")
+                    raise
     cases = _graph_cases(ops, seed)
     for case in cases:
         _compare_forward(case, V)
@@ -1111,6 +1127,11 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
 
 def _check_add_mul_backward(ns: dict) -> str:
     return _check_rules(ns, ("+", "*"), {"+": "+", "*": "*"}, seed=4)
+
+
+def _rule_checks() -> dict[str, tuple]:
+    return {"+": (_check_add_mul_backward,), "*": (_check_add_mul_backward,),
+            "tanh": (_check_tanh,), "exp": (_check_exp,), "**": (_check_pow,)}
 
 
 def _check_tanh(ns: dict) -> str:

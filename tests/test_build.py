@@ -86,6 +86,8 @@ CATALOGUE = [
      "value", "forward value of *"),
     ("inputs in the other order", "value", [("(self, other), '*')", "(other, self), '*')")],
      "value", "operand order"),
+    ("* without return", "value", [("        out = Value(self.data * other.data, (self, other), '*')\n        return out\n", "        out = Value(self.data * other.data, (self, other), '*')\n")],
+     "value", "`return out`"),
     ("no __repr__", "value", [("    def __repr__(self):\n        return f\"Value(data={self.data}, grad={self.grad})\"\n", "")],
      "value", "__repr__"),
     ("label dropped", "value", [("self.label = label", "self.label = ''")],
@@ -216,3 +218,15 @@ def test_a_value_without_a_label_argument_is_one_sentence():
     result = first_failure({"value": [("_op='', label=''", "_op=''"), ("self.label = label", "self.label = ''")]})
     assert result.piece == "value"
     assert "raised TypeError" in result.message and "label" in result.message
+
+
+def test_a_later_piece_names_the_earlier_piece_that_is_wrong():
+    ns: dict = {}
+    exec("import math, random", ns)
+    src = sources({"add_mul_backward": [("self.grad += 1.0 * out.grad", "self.grad = 1.0 * out.grad")]})
+    for name in ["value", "add_mul_backward", "topo", "backward", "tanh"]:
+        exec(src[name], ns)
+    result = build.check_piece("tanh", ns)
+    assert not result.correct
+    assert result.message.startswith("this check's graphs use + too, and your + (piece "
+                                     "`add_mul_backward`) is not right yet")
