@@ -61,11 +61,11 @@ The pieces and their checks
 =================  ==  ======================================================================
 piece              nb  what the check runs
 =================  ==  ======================================================================
-value              03  ``Value(2.5)``'s attributes, repr, label; + and * on 18 graphs: data,
+value              03  ``Value(2.5)``'s attributes, repr, label; + and * on ~20 graphs: data,
                        ``_prev`` (a tuple, operand order; a number on the left of + or * may
                        come first), ``_op`` '+'/'*', inputs untouched, numbers wrapped once
 add_mul_backward   04  one op at a time with out.grad = -0.5 and gradients already present,
-                       then 18 graphs (a + a, b = a + a; c = b + b, diamonds, numbers on both
+                       then ~20 graphs (a + a, b = a + a; c = b + b, diamonds, numbers on both
                        sides, seeded random graphs, a chain of 50 values) walked with the
                        learner's ``_backward``s and an output gradient of -1.5
 topo               04  ``topo_sort(root)`` on the same graphs: every value once, each after
@@ -73,8 +73,8 @@ topo               04  ``topo_sort(root)`` on the same graphs: every value once,
 backward           04  ``root.backward()`` on the same graphs against the course engine;
                        separates a wrong order from wrong rules by replaying the learner's
                        rules in the right order
-tanh, exp, pow     05  the op alone (upstream -0.5, gradients present), then graphs mixing
-                       it with + and *; pow at n = 3, -1 and 0.5 at x = 1.5
+tanh, relu, exp,   05  the op alone (upstream -0.5, gradients present), then graphs mixing
+pow                    it with + and *; relu on both sides of 0; pow at n = 3, -1 and 0.5
 div_sub            05  -a, a - b, a - 2, 2 - a, a / b, a / 2, 2 / a, then random graphs with
                        - and /: values, and the inputs' gradients (compositions may make
                        other intermediate values than the course's)
@@ -264,6 +264,18 @@ def tanh(self):
     return out
 
 Value.tanh = tanh
+'''
+
+_REF_RELU = '''\
+def relu(self):
+    out = Value(self.data if self.data > 0 else 0.0, (self,), 'relu')
+
+    def _backward():
+        self.grad += (out.data > 0) * out.grad    # d(out)/d(self) = 1 where self > 0, else 0
+    out._backward = _backward
+    return out
+
+Value.relu = relu
 '''
 
 _REF_EXP = '''\
@@ -1028,6 +1040,13 @@ _OPS = {
                        (lambda x, y, g: (1 - math.tanh(x)) * g, "square",
                         "That is 1 - t; the derivative of tanh is 1 - t**2."))),
     ],
+    "relu": [
+        _OpCase("a.relu()", 0.7, None, lambda a, b: a.relu(), lambda x, y: (1.0, 0.0)),
+        _OpCase("a.relu()", -0.4, None, lambda a, b: a.relu(), lambda x, y: (0.0, 0.0),
+                slips=((lambda x, y, g: g, "negative",
+                        "relu passes no gradient where its input is negative: its output is "
+                        "0 there whatever the input, so d(out)/d(self) = 0."),)),
+    ],
     "exp": [
         _OpCase("a.exp()", 0.8, None, lambda a, b: a.exp(), lambda x, y: (math.exp(x), 0.0),
                 slips=((lambda x, y, g: x * g, "input for output",
@@ -1131,7 +1150,8 @@ def _check_add_mul_backward(ns: dict) -> str:
 
 def _rule_checks() -> dict[str, tuple]:
     return {"+": (_check_add_mul_backward,), "*": (_check_add_mul_backward,),
-            "tanh": (_check_tanh,), "exp": (_check_exp,), "**": (_check_pow,)}
+            "tanh": (_check_tanh,), "relu": (_check_relu,), "exp": (_check_exp,),
+            "**": (_check_pow,)}
 
 
 def _check_tanh(ns: dict) -> str:
@@ -1139,6 +1159,13 @@ def _check_tanh(ns: dict) -> str:
     _require(V, "tanh", "your Value has no `tanh` method: define `def tanh(self)` and attach "
              "it with `Value.tanh = tanh`.")
     return _check_rules(ns, ("+", "*", "tanh"), {"tanh": "tanh"}, seed=5)
+
+
+def _check_relu(ns: dict) -> str:
+    V = _get(ns, "Value", "the Value class", "value")
+    _require(V, "relu", "your Value has no `relu` method: define `def relu(self)` and attach "
+             "it with `Value.relu = relu`.")
+    return _check_rules(ns, ("+", "*", "relu"), {"relu": "relu"}, seed=11)
 
 
 def _check_exp(ns: dict) -> str:
@@ -1580,6 +1607,8 @@ PIECES: dict[str, Piece] = {p.name: p for p in [
     Piece("backward", "04", "Value.backward(): seed 1.0, _backward in reverse order",
           _REF_BACKWARD, _check_backward),
     Piece("tanh", "05", "Value.tanh and its backward rule", _REF_TANH, _check_tanh),
+    Piece("relu", "05", "Value.relu and its backward rule (micrograd's moons network uses it)",
+          _REF_RELU, _check_relu),
     Piece("exp", "05", "Value.exp and its backward rule", _REF_EXP, _check_exp),
     Piece("pow", "05", "Value ** number and its backward rule", _REF_POW, _check_pow),
     Piece("div_sub", "05", "-, / and negation as compositions", _REF_DIV_SUB, _check_div_sub),

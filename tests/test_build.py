@@ -148,6 +148,8 @@ CATALOGUE = [
     ("tanh 1 - t", "tanh", [("(1 - t**2) * out.grad", "(1 - t) * out.grad")], "tanh", "1 - t**2"),
     ("tanh uses its input", "tanh", [("(1 - t**2) * out.grad", "(1 - self.data**2) * out.grad")], "tanh", "the output"),
     ("tanh missing upstream", "tanh", [("(1 - t**2) * out.grad", "(1 - t**2)")], "tanh", "Missing the upstream gradient"),
+    ("relu passes a negative input's gradient", "relu", [("(out.data > 0) * out.grad", "out.grad")], "relu", "no gradient where its input is negative"),
+    ("relu = for +=", "relu", [("self.grad += (out.data > 0)", "self.grad = (out.data > 0)")], "relu", "`=` where `+=` is needed"),
     ("exp uses its input", "exp", [("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")], "exp", "e**x itself"),
     ("exp = for +=", "exp", [("self.grad += out.data * out.grad", "self.grad = out.data * out.grad")], "exp", "`=` where `+=` is needed"),
     ("pow keeps the exponent", "pow", [("self.data**(other - 1)", "self.data**other")], "pow", "drops by one"),
@@ -194,7 +196,7 @@ def test_a_number_on_the_left_may_be_stored_first():
     assert result is None, str(result)
 
 
-@pytest.mark.parametrize("ops", [("+", "*"), ("+", "*", "tanh"), ("+", "*", "exp"),
+@pytest.mark.parametrize("ops", [("+", "*"), ("+", "*", "tanh"), ("+", "*", "relu"), ("+", "*", "exp"),
                                  ("+", "*", "**"), ("+", "*", "-", "/")])
 def test_the_checks_reference_agrees_with_central_differences(ops):
     """The course engine's gradients that the checks compare with are right: central
