@@ -219,6 +219,8 @@ def test_the_magic_in_a_real_kernel(tmp_path):
         nbformat.v4.new_code_cell("%%build topo\n" + REF["topo"].replace("visited.add(v)", "pass")),
         nbformat.v4.new_code_cell("%%build nothing\nx = 1\n"),
         nbformat.v4.new_code_cell("print(type(Value(1.0)).made_by, len(topo_sort(Value(1.0) + 2)))"),
+        nbformat.v4.new_code_cell("build.TIME_LIMIT = 1\n"),
+        nbformat.v4.new_code_cell("%%build topo\ndef topo_sort(root):\n    while True:\n        pass\n"),
     ])
     for nb in (nb03, nb04):
         NotebookClient(nb, timeout=120, kernel_name="python3",
@@ -236,6 +238,8 @@ def test_the_magic_in_a_real_kernel(tmp_path):
     assert any("image/svg+xml" in o.get("data", {}) for o in nb04.cells[2].outputs)  # the drawing
     assert text(nb04.cells[3]).startswith("`%%build` needs a piece's name")
     assert text(nb04.cells[4]) == "me 3\n"
+    # the time limit works in a kernel too: a check of code that never ends stops
+    assert text(nb04.cells[6]).startswith("✗ topo: the check stopped after 1 seconds")
     assert not any(o.output_type == "error" for nb in (nb03, nb04) for c in nb.cells for o in c.outputs)
     assert (tmp_path / build.ENGINE_FILE).exists()
 
