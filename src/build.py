@@ -89,7 +89,9 @@ train              06  ``train_step(model, xs, ys, learning_rate)`` twice agains
 =================  ==  ======================================================================
 
 Every comparison is with the course engine (`backproplab.engine`), through its public
-API, on a copy of the same graph; where an input's gradient is wrong the message also
+API, on a copy of the same graph, within a relative tolerance of 1e-6 (both engines do
+the same float arithmetic, so a right rule differs by about 1e-15 and a wrong one by far
+more than CS231n's 1e-2 threshold); where an input's gradient is wrong the message also
 gives the central-difference estimate of the learner's own forward pass as a second
 reference. The first failing graph is the smallest (graphs are tried in order of
 size); it is drawn with `viz.draw_graph` (the course engine's copy of the graph,
@@ -1894,7 +1896,7 @@ class Workspace:
         result = check_piece(name, self.namespace)
         pieces[name] = (_YOURS_PASSED if result.correct else _YOURS_FAILED, source)
         _save(self.path, pieces)
-        print(str(result) + ("" if result.correct else
+        print(str(result) + (f" Saved in {ENGINE_FILE}." if result.correct else
                              f" (saved in {ENGINE_FILE} anyway: it is your engine; "
                              f"`build.solution({name!r})` shows the course's version)"))
         try:  # a look at the notebook's state runs the learner's _backward rules too
