@@ -137,7 +137,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Value as CourseValue
@@ -696,13 +696,17 @@ def _course_grads(case: _Case, upstream: float = 1.0) -> tuple[list[float], list
 
 
 def _central_difference(case: _Case, value_class: type, leaf: str) -> float | None:
-    """d(output)/d(leaf) by central differences on the learner's forward pass."""
-    h = 1e-6
+    """d(output)/d(leaf) by central differences (the engine's `numerical_gradient`) on
+    the learner's own forward pass: a second reference beside the course engine."""
+    names = list(case.leaves)
+
+    def forward(*course_leaves: CourseValue) -> float:
+        shifted = _Case(case.program, {n: v.data for n, v in zip(names, course_leaves)})
+        return float(shifted.run(value_class)[0].data)
+
     try:
-        up = _Case(case.program, {**case.leaves, leaf: case.leaves[leaf] + h})
-        down = _Case(case.program, {**case.leaves, leaf: case.leaves[leaf] - h})
-        return (up.run(value_class)[0].data - down.run(value_class)[0].data) / (2 * h)
-    except Exception:
+        return numerical_gradient(forward, [case.leaves[n] for n in names])[names.index(leaf)]
+    except Exception:  # the learner's forward pass fails there: no second reference
         return None
 
 

@@ -157,6 +157,9 @@ CATALOGUE = [
     ("rsub the wrong way round", "div_sub", [("    return other + (-self)", "    return self + (-other)")], "div_sub", "which side is self"),
     ("truediv multiplies", "div_sub", [("return self * other**-1\n\ndef __rtruediv__", "return self * other\n\ndef __rtruediv__")], "div_sub", "which side is self"),
     ("rtruediv inverted", "div_sub", [("    return other * self**-1", "    return self * other**-1")], "div_sub", "which side is self"),
+    ("neg as a primitive without its minus", "div_sub", [("def __neg__(self):                        # -self\n    return self * -1\n",
+                                                         "def __neg__(self):\n    out = Value(-self.data, (self,), 'neg')\n\n    def _backward():\n        self.grad += out.grad\n    out._backward = _backward\n    return out\n")],
+     "div_sub", "the course engine -2.5; central differences give -2.5"),
     ("no __rsub__", "div_sub", [("Value.__rsub__ = __rsub__\n", "")], "div_sub", "`__rsub__`"),
     # ---- 06 the network
     ("neuron without bias", "neuron", [("zip(self.w, x)), self.b)", "zip(self.w, x)), 0.0)")], "neuron", "leaves out the bias"),
