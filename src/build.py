@@ -155,6 +155,8 @@ __all__ = [
     "solution",
     "is_stub_source",
     "stub_source",
+    "Workspace",
+    "TIME_LIMIT",
     "ENGINE_FILE",
 ]
 
@@ -1989,7 +1991,9 @@ def start(notebook: str, folder: str | os.PathLike | None = None) -> Workspace |
     """The setup cell's call: register `%%build` and load the earlier notebooks' pieces.
 
     `folder` is where `my_engine.py` lives (default: the current folder, which in Jupyter
-    is the notebook's folder).
+    is the notebook's folder). Outside IPython it says the magic needs Jupyter, loads the
+    pieces into the caller's globals and returns the Workspace; in IPython it returns
+    None (so a setup cell shows nothing more).
     """
     shell = _ipython()
     if shell is None or not hasattr(shell, "register_magic_function"):
@@ -1997,7 +2001,8 @@ def start(notebook: str, folder: str | os.PathLike | None = None) -> Workspace |
         print("The `%%build` cell magic needs Jupyter (IPython); here, run a piece with "
               "`backproplab.build.build_cell(piece, source, globals())`.")
         return load(notebook, frame.f_globals, folder)
-    again = isinstance(shell.user_ns.get("Value"), type)
+    earlier = any(p.notebook < _notebook_number(notebook) for p in PIECES.values())
+    again = earlier and isinstance(shell.user_ns.get("Value"), type)
     space = load(notebook, shell.user_ns, folder)
     if again:
         print("The setup cell ran again, so your classes were made afresh from "
