@@ -117,6 +117,11 @@ neuron, layer or MLP made by an older version of a class that has been defined a
 since, and graphs whose gradients are what two to five backward() calls in a row give.
 It says what happened and how to recover.
 
+`draw(root, order=None)` draws the learner's own graph with `viz.draw_graph` (through
+`course_copy`, a copy made of the course's Values, while the drawings accept only
+those); with `order=topo_sort(root)` each value is numbered by its place in the list,
+the picture of a depth-first visit order notebook 04 needs.
+
 Outside IPython the magic cannot exist: `start()` says so in one line and loads the
 earlier pieces into the caller's globals; `build_cell(piece, source, namespace)` does
 what the magic does, from plain Python (the tests use it).
@@ -157,6 +162,8 @@ __all__ = [
     "stub_source",
     "Workspace",
     "TIME_LIMIT",
+    "draw",
+    "course_copy",
     "ENGINE_FILE",
 ]
 
@@ -688,6 +695,39 @@ def _drawing(case: _Case, grads: dict[int, object] | None = None, highlight=(), 
                           highlight=[order[i] for i in highlight])
 
 
+def course_copy(root: object) -> tuple[CourseValue, dict[int, CourseValue]]:
+    """A copy of the learner's graph made of the course engine's Values (same data, grad,
+    inputs, operation names and labels), and a map id(learner value) -> its copy. The
+    course's drawings take it while they accept only the course's Value."""
+    copies: dict[int, CourseValue] = {}
+    for v in _nodes(root):
+        data = v.data if _is_number(v.data) and math.isfinite(v.data) else 0.0
+        copy = CourseValue(data, tuple(copies[id(c)] for c in v._prev), str(getattr(v, "_op", "")),
+                           str(getattr(v, "label", "") or ""))
+        copy.grad = float(v.grad) if _is_number(v.grad) and math.isfinite(v.grad) else 0.0
+        copies[id(v)] = copy
+    return copies[id(root)], copies
+
+
+def draw(root: object, order: list | None = None, highlight=(), **options):
+    """`viz.draw_graph` of the learner's own graph. With `order` (e.g. `topo_sort(root)`)
+    each value is numbered by its place in that list, to show a visit order."""
+    from . import viz
+
+    for attr in ("data", "grad", "_prev"):
+        if not hasattr(root, attr):
+            raise TypeError(f"draw needs a Value (with data, grad and _prev); this "
+                            f"{type(root).__name__} has no `{attr}`")
+    copy, copies = course_copy(root)
+    if order is not None:
+        for k, v in enumerate(order):
+            c = copies.get(id(v))
+            if c is not None:
+                c.label = f"{k + 1}. {c.label}".rstrip()
+    marked = [copies[id(v)] for v in highlight if id(v) in copies]
+    return viz.draw_graph(copy, highlight=marked, **options)
+
+
 def _course_grads(case: _Case, upstream: float = 1.0) -> tuple[list[float], list[float]]:
     """Data and gradients of every value of `case` in the course engine, output seeded
     with `upstream`."""
@@ -1110,8 +1150,11 @@ def _compare_grads(case: _Case, V: type, run: Callable[[object], None], upstream
     if same_shape:
         drawing = _drawing(case, {k: m.grad for k, m in enumerate(mine)},
                            highlight=[k for k, m in enumerate(mine) if any(m is w for w in wrong)])
-    else:
-        drawing = None
+    else:  # the learner's graph has other values than the course's: draw theirs
+        try:
+            drawing = draw(root, highlight=wrong, show_names=True)
+        except Exception:
+            drawing = None
     raise _Fail(f"in `{case.text()}` (output gradient {upstream:g}), {what} gives "
                 f"{names[i]}.grad = {_fmt(bad.grad)}, the course engine "
                 f"{want:.6g}{numeric}.", "graph", drawing)

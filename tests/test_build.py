@@ -235,3 +235,18 @@ def test_a_later_piece_names_the_earlier_piece_that_is_wrong():
     assert not result.correct
     assert result.message.startswith("this check's graphs use + too, and your + (piece "
                                      "`add_mul_backward`) is not right yet")
+
+
+def test_draw_shows_the_learners_own_graph_and_a_visit_order():
+    ns: dict = {}
+    exec("import math, random", ns)
+    for name in ["value", "add_mul_backward", "topo", "backward"]:
+        exec(sources()[name], ns)
+    exec("a = Value(2.0, label='a'); b = Value(-3.0, label='b'); c = a * b; c.label = 'c'\n"
+         "L = c + a; L.label = 'L'; L.backward()", ns)
+    drawing = build.draw(ns["L"], order=ns["topo_sort"](ns["L"]))
+    assert drawing.value_count == 4
+    for text in ("1. a", "2. b", "3. c", "4. L", "grad 1.0000", "grad -2.0000"):
+        assert text in drawing.source, text
+    with pytest.raises(TypeError, match="this int has no `data`"):
+        build.draw(3)
