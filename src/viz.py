@@ -888,6 +888,7 @@ class LiveFigure:
         self._slow: list = []  # drawn when they change
         self._still = None  # the saved picture of the parts that do not move
         self._held = None  # the same with the slow parts on it
+        self._stamps: list = []  # [artist, its saved pixels]: drawn once, then pasted
 
     def mark_moving(self, *artists, first: bool = False, slow: bool = False) -> None:
         """Mark artists as moving (`first`: drawn before the others of the same zorder;
@@ -898,6 +899,12 @@ class LiveFigure:
         old = getattr(self, group)
         setattr(self, group, [*artists, *old] if first else [*old, *artists])
         self._held = None
+
+    def mark_stamp(self, artist) -> None:
+        """An opaque artist that never changes but must stay on top of the moving ones
+        (a legend): drawn once, then its pixels are pasted over every picture."""
+        artist.set_animated(True)
+        self._stamps.append([artist, None])
 
     def _forget(self, artist) -> None:
         """Take a moving artist out of the figure."""
@@ -910,12 +917,14 @@ class LiveFigure:
     def clear(self) -> None:
         """Empty the axes, to draw them again from scratch."""
         self.ax.clear()
-        self._moving, self._slow = [], []
+        self._moving, self._slow, self._stamps = [], [], []
         self._still = self._held = None
 
     def restyle(self) -> None:
         """The still part changed: draw everything on the next `png()`."""
         self._still = self._held = None
+        for stamp in self._stamps:
+            stamp[1] = None
 
     def slow_changed(self) -> None:
         """The slow moving parts changed: draw them again on the next `png()`."""
@@ -925,7 +934,7 @@ class LiveFigure:
         """A moving legend placed "best" stays where it is now until the next full
         redraw: searching for the best place on every picture is slow, and it would
         make the legend jump about while a slider moves."""
-        for artist in self._moving + self._slow:
+        for artist in self._moving + self._slow + [a for a, _ in self._stamps]:
             if isinstance(artist, matplotlib.legend.Legend) and artist._get_loc() == 0:
                 corner = artist.get_window_extent(renderer).p0
                 artist.set_loc(tuple(artist.axes.transAxes.inverted().transform(corner)))
@@ -954,6 +963,14 @@ class LiveFigure:
         else:
             canvas.restore_region(self._held)
         self._draw(self._moving)
+        for stamp in self._stamps:
+            artist, pixels = stamp
+            if pixels is None:
+                self.figure.draw_artist(artist)
+                box = artist.get_window_extent(canvas.get_renderer())
+                stamp[1] = canvas.copy_from_bbox(box)
+            else:
+                canvas.restore_region(pixels)
         self.redraws += 1
         return _canvas_png(canvas)
 
@@ -1019,7 +1036,12 @@ class LiveDecisionBoundary(LiveFigure):
         self.points = np.column_stack([self.gx.ravel(), self.gy.ravel()])
         self.scores = None
         self._regions: list = []
-        self.mark_moving(*_draw_points(self.ax, X, y, self.gx, self.gy), *self.ax.spines.values())
+        *points, legend = _draw_points(self.ax, X, y, self.gx, self.gy)
+        self.mark_moving(*points, *self.ax.spines.values())
+        # opaque and square: the same pixels whatever lies beneath
+        legend.get_frame().set_alpha(1.0)
+        legend.get_frame().set_boxstyle("square", pad=0.0)
+        self.mark_stamp(legend)
 
     def update(self, model) -> None:
         """Recompute the scores of `model` on the grid and redraw the regions."""
@@ -1027,7 +1049,8 @@ class LiveDecisionBoundary(LiveFigure):
         for artist in self._regions:
             self._forget(artist)
         self._regions = _draw_regions(self.ax, self.gx, self.gy, scores)
-        self.mark_moving(*self._regions, first=True)
+        self._regions[0].set_zorder(0.9)  # under the points, which were drawn before it
+        self.mark_moving(*self._regions)
         self.scores = scores
 
 
