@@ -570,9 +570,12 @@ def derivative_lab(
                                          label="_current h")
             state["marker_text"] = ax.text(hv, 0.02, "", transform=ax.get_xaxis_transform(),
                                            fontsize=8)
-            # the curves, the title and the legend move with x, the marker with h
-            errors.mark_moving(*ax.lines[:4], ax.title, ax.get_legend(), slow=True)
+            # the curves and the title move with x, the marker with h; the legend (made
+            # opaque) stays on top of them
+            errors.mark_moving(*ax.lines[:4], ax.title, slow=True)
             errors.mark_moving(state["marker"], state["marker_text"])
+            ax.get_legend().get_frame().set_alpha(1.0)
+            errors.mark_stamp(ax.get_legend())
             state["error_x"] = xv
         state["marker"].set_xdata([hv, hv])
         state["marker_text"].set_x(hv)
