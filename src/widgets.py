@@ -838,6 +838,8 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
 
     def redraw(force_boundary: bool):
         """Progress, loss curve and (when due) the boundary, as they are now."""
+        # the pace of the pictures counts from the start of one to the start of the next
+        state["drawn_at"] = time.perf_counter()
         t = lab.trainer
         sync_play()
         show_progress()
@@ -849,7 +851,6 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
             lab.boundary_plot.update(t.model)
             lab.boundary_image.value = lab.boundary_plot.png()
             state["boundary_step"] = t.steps_taken
-        state["drawn_at"] = time.perf_counter()
 
     def one_step() -> bool:
         t = lab.trainer
