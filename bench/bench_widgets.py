@@ -25,6 +25,7 @@ import os
 import statistics
 import time
 
+import ipywidgets as W
 import matplotlib
 
 matplotlib.use("Agg")
@@ -128,6 +129,10 @@ def trainer_06() -> train.Trainer:
                          learning_rate=0.05, steps=50)
 
 
+# whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
+PLAYING = "playing" if "playing" in W.Play.class_trait_names() else "_playing"
+
+
 def pictures(lab) -> int:
     return lab.loss_plot.redraws
 
@@ -138,8 +143,8 @@ def press_play(lab) -> float:
     async def run():
         play = lab.controls["play"]
         start = time.perf_counter()
-        play.playing = True
-        while play.playing:
+        setattr(play, PLAYING, True)
+        while getattr(play, PLAYING):
             await asyncio.sleep(0.005)
         return time.perf_counter() - start
 

@@ -755,6 +755,10 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
 
 # ------------------------------------------------------------------ training_dashboard
 
+# whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
+_PLAYING = "playing" if "playing" in W.Play.class_trait_names() else "_playing"
+
+
 
 def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
                        redraw_interval: int = 120, resolution: int = 40) -> Lab:
@@ -873,7 +877,7 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
     def tick():
         """One step of a run started by Play, then the next one scheduled."""
         state["timer"] = None
-        if not play.playing:
+        if not getattr(play, _PLAYING):
             return
         started = time.perf_counter()
         try:
@@ -881,10 +885,11 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
             if stepped and not lab.trainer.done:
                 redraw_if_due()
         except Exception:
-            play.playing = False  # an error stops the run; it is shown in `errors`
+            setattr(play, _PLAYING, False)  # an error stops the run; it is shown in `errors`
             raise
         if not stepped or lab.trainer.done:
-            play.playing = False  # the run is over: the final picture comes from on_playing
+            # the run is over: on_playing draws the final picture
+            setattr(play, _PLAYING, False)
             return
         wait = max(0.0, interval / 1000 - (time.perf_counter() - started))
         state["timer"] = state["loop"].call_later(wait, lab._guarded(tick))
@@ -895,14 +900,14 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
             redraw(force_boundary=True)
             return
         if lab.trainer.done:
-            play.playing = False
+            setattr(play, _PLAYING, False)
             return
         try:
             state["loop"] = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (a plain script): run to the end now
-            while play.playing and one_step():
+            while getattr(play, _PLAYING) and one_step():
                 redraw_if_due()
-            play.playing = False
+            setattr(play, _PLAYING, False)
             return
         state["timer"] = state["loop"].call_soon(lab._guarded(tick))
 
@@ -913,7 +918,7 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
         # the browser changes it too (Play's own tick, Stop): those take no steps
         from_browser = "value" in getattr(play, "_property_lock", {})
         target = change["new"]
-        if from_browser or play.playing or target < lab.trainer.steps_taken:
+        if from_browser or getattr(play, _PLAYING) or target < lab.trainer.steps_taken:
             sync_play()
             return
         while lab.trainer.steps_taken < target and one_step():
@@ -921,12 +926,12 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
         redraw(force_boundary=False)
 
     def on_step(_button):
-        play.playing = False
+        setattr(play, _PLAYING, False)
         one_step()
         redraw(force_boundary=True)
 
     def on_reset(_button):
-        play.playing = False
+        setattr(play, _PLAYING, False)
         lab.trainer.reset()
         state["boundary_step"] = None
         redraw(force_boundary=True)
@@ -943,7 +948,7 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
 
     lab.run_steps = run_steps
     lab._refresh = lambda: redraw(force_boundary=True)
-    play.observe(lab._guarded(on_playing), names="playing")
+    play.observe(lab._guarded(on_playing), names=_PLAYING)
     play.observe(lab._guarded(on_value), names="value")
     step_button.on_click(lab._guarded(on_step))
     reset_button.on_click(lab._guarded(on_reset))

@@ -253,8 +253,9 @@ def time_play(page, lab, name, area) -> str:
     seconds = (record["done"] - record["start"]) / 1000
     total = re.search(r"step (\d+) of", area.inner_text())[1]
     rates = ", ".join(f"{n / seconds:.1f}" for n in record["redraws"])
+    which = "loss curve, decision boundary" if len(record["redraws"]) > 1 else "loss curve"
     return (f"browser: {name}: Play, {total} steps in {seconds:.1f} s; pictures redrawn "
-            f"{rates} times/s (loss curve{', decision boundary' if len(record['redraws']) > 1 else ''})")
+            f"{rates} times/s ({which})")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

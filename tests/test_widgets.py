@@ -341,11 +341,19 @@ def test_a_start_value_off_the_slider_grid_is_not_rounded_by_the_slider():
     assert graph_explorer(lambda a: a * 2, a=1.5).controls["a"].step == 0.01
 
 
+# whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
+PLAYING = "playing" if "playing" in W.Play.class_trait_names() else "_playing"
+
+
+def playing(lab) -> bool:
+    return getattr(lab.controls["play"], PLAYING)
+
+
 def play_until(lab, condition, *, pause=None):
     """Press Play in an event loop, as the kernel runs it; wait until `condition()`."""
 
     async def scenario():
-        lab.controls["play"].playing = True
+        setattr(lab.controls["play"], PLAYING, True)
         for _ in range(10_000):
             if condition():
                 break
@@ -366,16 +374,16 @@ def test_pause_takes_effect_before_the_next_step():
     def pause_from_the_browser():
         seen["steps"] = trainer.steps_taken
         # the browser's message: the pause, merged with Play ticks it made meanwhile
-        play.set_state({"value": trainer.steps_taken + 3, "playing": False})
+        play.set_state({"value": trainer.steps_taken + 3, PLAYING: False})
 
     play_until(lab, lambda: trainer.steps_taken >= 3, pause=pause_from_the_browser)
-    assert trainer.steps_taken == seen["steps"] and not play.playing
+    assert trainer.steps_taken == seen["steps"] and not playing(lab)
     assert f"step {seen['steps']} of 200" in lab.progress.value and play.value == seen["steps"]
     # the picture at the pause is the model as it stopped
     assert np.array_equal(lab.boundary_plot.scores.ravel(),
                           viz._model_scores(trainer.model, lab.boundary_plot.points))
     # Stop (pause, then back to the start): no step, and training stays where it is
-    play.set_state({"playing": False})
+    play.set_state({PLAYING: False})
     play.set_state({"value": 0})
     assert trainer.steps_taken == seen["steps"] and play.value == seen["steps"]
 
@@ -390,7 +398,7 @@ def test_play_ticks_from_the_browser_take_no_steps_of_their_own():
         before = trainer.steps_taken
         play.set_state({"value": trainer.steps_taken + 5})  # Play's own tick, arriving late
         counts.append((before, trainer.steps_taken))
-        play.set_state({"playing": False})
+        play.set_state({PLAYING: False})
 
     play_until(lab, lambda: trainer.steps_taken >= 2, pause=tick_then_pause)
     assert counts[0][0] == counts[0][1] == trainer.steps_taken
@@ -402,10 +410,10 @@ def test_play_runs_to_the_end_with_the_trainers_losses_and_few_pictures():
     reference.run()
     # pictures at most every 10 s: only the first and the last of this short run
     lab = training_dashboard(trainer, interval=0, redraw_interval=10_000)
-    play_until(lab, lambda: not lab.controls["play"].playing)
+    play_until(lab, lambda: not playing(lab))
     assert trainer.done and trainer.losses == reference.losses
     assert "step 30 of 30" in lab.progress.value and "finished" in lab.progress.value
-    assert not lab.controls["play"].playing and lab.controls["play"].value == 30
+    assert not playing(lab) and lab.controls["play"].value == 30
     assert list(lab.loss_figure.axes[0].lines[0].get_ydata()) == reference.losses
     assert lab.loss_plot.redraws == 2 and lab.boundary_plot.redraws == 2
 
@@ -428,7 +436,8 @@ def test_the_live_pictures_are_the_whole_figure_drawn_afresh():
     def pixels(png):
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
-    for image, figure in ((lab.loss_image, lab.loss_figure), (lab.boundary_image, lab.boundary_figure)):
+    shown_and_drawn = ((lab.loss_image, lab.loss_figure), (lab.boundary_image, lab.boundary_figure))
+    for image, figure in shown_and_drawn:
         shown = pixels(bytes(image.value))
         afresh = pixels(viz.figure_to_png(figure, dpi=figure.dpi))
         assert shown.shape == afresh.shape
