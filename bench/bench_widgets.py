@@ -164,21 +164,24 @@ def dashboards(repeats: int) -> None:
         fast, played = [], []
         for _ in range(repeats):
             lab = training_dashboard(make())
-            before, start = pictures(lab), time.perf_counter()
+            before, start, cpu = pictures(lab), time.perf_counter(), time.process_time()
             lab.run_steps(lab.trainer.steps)
             elapsed = time.perf_counter() - start
-            fast.append((lab.trainer.steps / elapsed, (pictures(lab) - before) / elapsed))
+            cpu = time.process_time() - cpu
+            fast.append((lab.trainer.steps / elapsed, (pictures(lab) - before) / elapsed,
+                         lab.trainer.steps / cpu))
             lab = training_dashboard(make())
             before = pictures(lab)
             elapsed = press_play(lab)
             played.append((lab.trainer.steps / elapsed, (pictures(lab) - before) / elapsed,
                            elapsed))
         steps = make().steps
-        f_steps, f_draws = (statistics.median(v) for v in zip(*fast))
+        f_steps, f_draws, f_cpu = (statistics.median(v) for v in zip(*fast))
         p_steps, p_draws, p_time = (statistics.median(v) for v in zip(*played))
         print(f"{name}, {steps} steps (median of {repeats} runs)")
         print(f"  as fast as the kernel can (run_steps):   {f_steps:6.1f} steps/s  "
-              f"{f_draws:5.1f} redraws/s")
+              f"{f_draws:5.1f} redraws/s   ({f_cpu:.1f} steps per CPU second: the rate on "
+              "an idle core)")
         print(f"  Play, default pace (event loop):         {p_steps:6.1f} steps/s  "
               f"{p_draws:5.1f} redraws/s   {steps} steps in {p_time:.2f} s")
 
@@ -228,7 +231,8 @@ def dashboards(repeats: int) -> None:
         t0 = time.perf_counter()
         viz._canvas_png(boundary_live.figure.canvas)
         rows["encode"].append(time.perf_counter() - t0)
-    print("07: where the time goes (20 of each, alternating old and new pictures)")
+    print("07: where the time goes (20 of each, alternating old and new pictures; wall "
+          "time, so a busy machine shows in the medians more than in the minima)")
     print(ms_line("training step (forward, backward, update)", rows["step"]))
     print(ms_line("boundary scores on the 40x40 grid (numpy)", rows["scores"]))
     print(ms_line("loss picture, live figure", rows["loss new"],
