@@ -450,3 +450,20 @@ def test_dashboard_rejects_bad_timings():
         training_dashboard(small_trainer(), redraw_interval=-1)
     with pytest.raises(ValueError, match="interval must be a whole number >= 0"):
         training_dashboard(small_trainer(), interval=0.5)
+
+
+def test_an_error_during_play_stops_it_and_is_shown():
+    trainer = small_trainer(steps=50)
+    lab = training_dashboard(trainer, interval=0)
+    real_step = trainer.step
+
+    def step_that_breaks():
+        if trainer.steps_taken == 4:
+            raise ValueError("the model produced nonsense")
+        return real_step()
+
+    trainer.step = step_that_breaks
+    play_until(lab, lambda: not playing(lab))
+    assert trainer.steps_taken == 4 and not playing(lab)
+    assert "ValueError: the model produced nonsense" in lab.errors.value
+    assert "step 4 of 50" in lab.progress.value
