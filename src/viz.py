@@ -18,6 +18,12 @@ Plots: every `plot_*` function returns a matplotlib `Figure`. When it makes the 
 itself it closes it with `plt.close(fig)` before returning, so Jupyter shows it exactly
 once (as the cell's result); when you pass `ax=`, it draws into your axes and returns
 their figure without closing it.
+
+Live figures, for widgets that redraw many times a second (the training dashboard, the
+derivative lab): a `LiveFigure` stays open and redraws only what moved over a saved
+picture of the rest; `LiveLossCurve` and `LiveDecisionBoundary` are the dashboard's two
+plots, and `move_slope` / `move_difference_errors` move the lines of a `plot_slope` or
+`plot_difference_errors` drawing to a new x or h instead of drawing it again.
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ __all__ = [
     "LiveFigure",
     "LiveLossCurve",
     "LiveDecisionBoundary",
+    "move_slope",
+    "move_difference_errors",
     "figure_to_svg",
     "figure_to_png",
     "DOT_MISSING_MESSAGE",
