@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench setup setup-dev clean
+.PHONY: course test notebooks bench bench-widgets setup setup-dev clean
 
 course:
 	bash tools/system-deps.sh course
@@ -29,8 +29,12 @@ notebooks:
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
-bench: setup-dev
+bench: setup-dev bench-widgets
 	$(PY) bench/bench_training.py
+
+# the widgets in the kernel: graph redraws, the dashboards' steps/s and redraws/s, the lab
+bench-widgets: setup-dev
+	$(PY) bench/bench_widgets.py
 
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed

@@ -18,6 +18,12 @@ Plots: every `plot_*` function returns a matplotlib `Figure`. When it makes the 
 itself it closes it with `plt.close(fig)` before returning, so Jupyter shows it exactly
 once (as the cell's result); when you pass `ax=`, it draws into your axes and returns
 their figure without closing it.
+
+Live figures, for widgets that redraw many times a second (the training dashboard, the
+derivative lab): a `LiveFigure` stays open and redraws only what moved over a saved
+picture of the rest; `LiveLossCurve` and `LiveDecisionBoundary` are the dashboard's two
+plots, and `move_slope` / `move_difference_errors` move the lines of a `plot_slope` or
+`plot_difference_errors` drawing to a new x or h instead of drawing it again.
 """
 
 from __future__ import annotations
@@ -30,9 +36,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 import graphviz
 import matplotlib
+import matplotlib.legend
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image  # installed with matplotlib, which needs it
 
 from .engine import Value, local_gradients, topological_order
 
@@ -49,6 +59,11 @@ __all__ = [
     "plot_activations",
     "plot_loss_curve",
     "plot_decision_boundary",
+    "LiveFigure",
+    "LiveLossCurve",
+    "LiveDecisionBoundary",
+    "move_slope",
+    "move_difference_errors",
     "figure_to_svg",
     "figure_to_png",
     "DOT_MISSING_MESSAGE",
@@ -518,26 +533,53 @@ def plot_slope(f: Callable, x: float, h: float, *, xlim=None, ax=None):
     lo, hi = _check_range(xlim)
     xs = np.linspace(lo, hi, 201)
     ys = _evaluate(f, xs)
-    fx, fxh = _as_number(f(x)), _as_number(f(x + h))
-    secant = (fxh - fx) / h
-    tangent = _derivative(f, x)
     fig, ax, made = _new_axes(ax)
     ax.plot(xs, ys, color="C0", label="f(x)")
-    ax.plot(xs, fx + secant * (xs - x), color="C1", linestyle="--",
-            label=f"secant through x and x+h: slope {secant:.4f}")
-    ax.plot(xs, fx + tangent * (xs - x), color="C2",
-            label=f"tangent at x: slope {tangent:.4f}")
-    ax.plot([x], [fx], "o", color="black", zorder=5)
-    ax.plot([x + h], [fxh], "o", color="C1", zorder=5)
+    parts = _slope_parts(f, x, h, xs)
+    ax.plot(*parts["secant"], color="C1", linestyle="--", label=parts["secant_label"])
+    ax.plot(*parts["tangent"], color="C2", label=parts["tangent_label"])
+    ax.plot(*parts["point"], "o", color="black", zorder=5)
+    ax.plot(*parts["point_h"], "o", color="C1", zorder=5)
     margin = 0.1 * (ys.max() - ys.min() or 1.0)
     ax.set_ylim(ys.min() - margin, ys.max() + margin)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
-    ax.set_title(f"Secant vs tangent at x = {x:g}, h = {h:.3g}")
+    ax.set_title(parts["title"])
     ax.legend(loc="best", fontsize=9)
     ax.grid(alpha=0.3)
     return _finish(fig, made)
+
+
+def _slope_parts(f: Callable, x: float, h: float, xs: np.ndarray) -> dict:
+    """What `plot_slope` draws that depends on x and h: lines, points, labels, title."""
+    fx, fxh = _as_number(f(x)), _as_number(f(x + h))
+    secant = (fxh - fx) / h
+    tangent = _derivative(f, x)
+    return {
+        "secant": (xs, fx + secant * (xs - x)),
+        "secant_label": f"secant through x and x+h: slope {secant:.4f}",
+        "tangent": (xs, fx + tangent * (xs - x)),
+        "tangent_label": f"tangent at x: slope {tangent:.4f}",
+        "point": ([x], [fx]),
+        "point_h": ([x + h], [fxh]),
+        "title": f"Secant vs tangent at x = {x:g}, h = {h:.3g}",
+    }
+
+
+def move_slope(ax, f: Callable, x: float, h: float) -> list:
+    """Move the secant, tangent, points, labels and title of a `plot_slope` drawing in
+    `ax` to a new x and h (same f, same x range); returns the artists that moved."""
+    curve, secant, tangent, point, point_h = ax.lines[:5]
+    parts = _slope_parts(f, float(x), float(h), np.asarray(curve.get_xdata()))
+    for line, key in ((secant, "secant"), (tangent, "tangent"), (point, "point"),
+                      (point_h, "point_h")):
+        line.set_data(*parts[key])
+    legend = ax.get_legend()
+    legend.get_texts()[1].set_text(parts["secant_label"])
+    legend.get_texts()[2].set_text(parts["tangent_label"])
+    ax.title.set_text(parts["title"])
+    return [secant, tangent, point, point_h, legend, ax.title]
 
 
 def plot_difference_errors(
@@ -564,7 +606,32 @@ def plot_difference_errors(
         ("float64", np.float64, dict(linestyle="-", linewidth=1.5), ("C0", "C3")),
         ("float32", np.float32, dict(linestyle=":", linewidth=2.5), ("C9", "C1")),
     ]
-    for tname, t, style, (forward_colour, central_colour) in styles:
+    curves = _difference_error_curves(f, exact, x, hs)
+    for (tname, _t, style, (forward_colour, central_colour)), (fwd, ctr) in zip(styles, curves):
+        ax.loglog(hs, fwd, color=forward_colour, label=f"forward, {tname}", **style)
+        ax.loglog(hs, ctr, color=central_colour, label=f"central, {tname}", **style)
+    for axis in (ax.xaxis, ax.yaxis):
+        # plain-text powers of ten: the same labels as matplotlib's default, drawn
+        # without its mathtext engine, which makes this plot several times faster
+        axis.set_major_locator(mticker.LogLocator(base=10, numticks=9))
+        axis.set_major_formatter(mticker.FuncFormatter(_power_of_ten))
+        axis.set_minor_formatter(mticker.NullFormatter())
+    ax.set_xlabel("step size h")
+    ax.set_ylabel("|estimate - exact derivative|")
+    ax.set_title(_difference_errors_title(x), fontsize=10)
+    ax.legend(loc="best", fontsize=9)
+    ax.grid(alpha=0.3, which="both")
+    return _finish(fig, made)
+
+
+def _difference_errors_title(x: float) -> str:
+    return f"Finite-difference error at x = {x:g}: truncation (right) vs round-off (left)"
+
+
+def _difference_error_curves(f: Callable, exact: float, x: float, hs: np.ndarray) -> list:
+    """[(forward, central) errors in float64, (forward, central) in float32], one per h."""
+    curves = []
+    for t in (np.float64, np.float32):
         xt = t(x)
         fwd, ctr = [], []
         for h in hs:
@@ -580,21 +647,29 @@ def plot_difference_errors(
         ctr = np.array(ctr)
         fwd[fwd == 0] = np.nan  # log axes cannot show an exact 0
         ctr[ctr == 0] = np.nan
-        ax.loglog(hs, fwd, color=forward_colour, label=f"forward, {tname}", **style)
-        ax.loglog(hs, ctr, color=central_colour, label=f"central, {tname}", **style)
-    for axis in (ax.xaxis, ax.yaxis):
-        # plain-text powers of ten: the same labels as matplotlib's default, drawn
-        # without its mathtext engine, which makes this plot several times faster
-        axis.set_major_locator(mticker.LogLocator(base=10, numticks=9))
-        axis.set_major_formatter(mticker.FuncFormatter(_power_of_ten))
-        axis.set_minor_formatter(mticker.NullFormatter())
-    ax.set_xlabel("step size h")
-    ax.set_ylabel("|estimate - exact derivative|")
-    ax.set_title(f"Finite-difference error at x = {x:g}: truncation (right) vs round-off (left)",
-                 fontsize=10)
-    ax.legend(loc="best", fontsize=9)
-    ax.grid(alpha=0.3, which="both")
-    return _finish(fig, made)
+        curves.append((fwd, ctr))
+    return curves
+
+
+def move_difference_errors(ax, f: Callable, df: Callable, x: float) -> tuple[list, bool]:
+    """Redraw the curves and title of a `plot_difference_errors` drawing in `ax` for a
+    new x (same f, same h values). Returns (the artists that moved, whether the y axis
+    had to change to show the new curves)."""
+    lines = ax.lines[:4]
+    hs = np.asarray(lines[0].get_xdata())
+    exact = float(_as_number(df(float(x))))
+    curves = _difference_error_curves(f, exact, float(x), hs)
+    ys = [curve for pair in curves for curve in pair]
+    for line, curve in zip((lines[0], lines[1], lines[2], lines[3]), ys):
+        line.set_ydata(curve)
+    ax.title.set_text(_difference_errors_title(float(x)))
+    shown = np.concatenate([c[np.isfinite(c)] for c in ys])
+    bottom, top = ax.get_ylim()
+    refit = shown.size > 0 and (shown.min() < bottom or shown.max() > top)
+    if refit:
+        ax.relim()
+        ax.autoscale_view()
+    return [*lines, ax.title], refit
 
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -724,13 +799,8 @@ def _model_scores(model, points: np.ndarray) -> np.ndarray:
     return np.array(scores)
 
 
-def plot_decision_boundary(model, X, y, *, ax=None, resolution: int = 60):
-    """Where a 2-input model says +1 and where -1, with the data points on top.
-
-    The model's score is computed on a `resolution` x `resolution` grid; the background
-    is coloured by its sign (score > 0: class 1) and the line score = 0 drawn. Labels `y`
-    may be 0/1 or -1/+1. Micrograd's moons demo, drawn the same way.
-    """
+def _boundary_grid(X, y, resolution) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, gx, gy): the checked data and a `resolution` x `resolution` grid around it."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -742,26 +812,254 @@ def plot_decision_boundary(model, X, y, *, ax=None, resolution: int = 60):
     x_lo, x_hi = X[:, 0].min() - pad, X[:, 0].max() + pad
     y_lo, y_hi = X[:, 1].min() - pad, X[:, 1].max() + pad
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
-    points = np.column_stack([gx.ravel(), gy.ravel()])
-    scores = _model_scores(model, points).reshape(gx.shape)
-    fig, ax, made = _new_axes(ax)
-    ax.contourf(gx, gy, (scores > 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=["#f4a582", "#92c5de"], alpha=0.8)
+    return X, y, gx, gy
+
+
+def _draw_regions(ax, gx, gy, scores) -> list:
+    """The background coloured by the score's sign, and the line score = 0 (if it crosses)."""
+    artists = [ax.contourf(gx, gy, (scores > 0).astype(float), levels=[-0.5, 0.5, 1.5],
+                           colors=["#f4a582", "#92c5de"], alpha=0.8)]
     if scores.min() < 0 < scores.max():
-        ax.contour(gx, gy, scores, levels=[0.0], colors="#333333", linewidths=1.0)
+        artists.append(ax.contour(gx, gy, scores, levels=[0.0], colors="#333333", linewidths=1.0))
+    return artists
+
+
+def _draw_points(ax, X, y, gx, gy) -> list:
+    """The data points by class, the axes' limits and labels, and the legend."""
     positive = y > 0
     negative_name = "-1" if (y < 0).any() else "0"
-    ax.scatter(X[~positive, 0], X[~positive, 1], c="#b2182b", edgecolors="black", s=28,
-               label=f"class {negative_name}")
-    ax.scatter(X[positive, 0], X[positive, 1], c="#2166ac", edgecolors="black", s=28,
-               label="class 1")
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
+    artists = [
+        ax.scatter(X[~positive, 0], X[~positive, 1], c="#b2182b", edgecolors="black", s=28,
+                   label=f"class {negative_name}"),
+        ax.scatter(X[positive, 0], X[positive, 1], c="#2166ac", edgecolors="black", s=28,
+                   label="class 1"),
+    ]
+    ax.set_xlim(gx[0, 0], gx[0, -1])
+    ax.set_ylim(gy[0, 0], gy[-1, 0])
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title("Decision boundary (background: the model's prediction)")
-    ax.legend(loc="upper right", fontsize=9)
+    artists.append(ax.legend(loc="upper right", fontsize=9))
+    return artists
+
+
+def plot_decision_boundary(model, X, y, *, ax=None, resolution: int = 60):
+    """Where a 2-input model says +1 and where -1, with the data points on top.
+
+    The model's score is computed on a `resolution` x `resolution` grid; the background
+    is coloured by its sign (score > 0: class 1) and the line score = 0 drawn. Labels `y`
+    may be 0/1 or -1/+1. Micrograd's moons demo, drawn the same way.
+    """
+    X, y, gx, gy = _boundary_grid(X, y, resolution)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    scores = _model_scores(model, points).reshape(gx.shape)
+    fig, ax, made = _new_axes(ax)
+    _draw_regions(ax, gx, gy, scores)
+    _draw_points(ax, X, y, gx, gy)
     return _finish(fig, made)
+
+
+# ------------------------------------------------------------------ live figures
+
+
+def _canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """What an Agg canvas holds now, as PNG bytes (fast compression: it is sent, not kept)."""
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+class LiveFigure:
+    """A figure that stays open and is redrawn in place: fast enough to follow a slider
+    or a training run.
+
+    The parts that change are marked as moving. `png()` pastes back a saved picture of
+    everything else (axes, ticks, labels), draws only the moving parts over it and
+    returns the PNG bytes: a few milliseconds instead of drawing the whole figure.
+    Moving parts that change less often can be marked `slow`: they are drawn once onto
+    a second saved picture, kept until `slow_changed()`, and the others on top of it.
+    When the still part changes too (new axis limits), `restyle()` makes the next
+    `png()` draw everything again. `figure` is an ordinary matplotlib Figure (not
+    registered with pyplot, so it never shows up twice): `figure_to_png(figure)` draws
+    all of it. `redraws` and `full_redraws` count the pictures made.
+    """
+
+    def __init__(self, figsize: tuple[float, float] = (6, 4), dpi: int = 80) -> None:
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        self.ax = self.figure.subplots()
+        self.redraws = 0
+        self.full_redraws = 0
+        self._moving: list = []  # drawn on every picture
+        self._slow: list = []  # drawn when they change
+        self._still = None  # the saved picture of the parts that do not move
+        self._held = None  # the same with the slow parts on it
+        self._stamps: list = []  # [artist, its saved pixels]: drawn once, then pasted
+
+    def mark_moving(self, *artists, first: bool = False, slow: bool = False) -> None:
+        """Mark artists as moving (`first`: drawn before the others of the same zorder;
+        `slow`: kept in a saved picture until `slow_changed()`)."""
+        for artist in artists:
+            artist.set_animated(True)
+        group = "_slow" if slow else "_moving"
+        old = getattr(self, group)
+        setattr(self, group, [*artists, *old] if first else [*old, *artists])
+        self._held = None
+
+    def mark_stamp(self, artist) -> None:
+        """An opaque artist that never changes but must stay on top of the moving ones
+        (a legend): drawn once, then its pixels are pasted over every picture."""
+        artist.set_animated(True)
+        self._stamps.append([artist, None])
+
+    def _forget(self, artist) -> None:
+        """Take a moving artist out of the figure."""
+        for group in (self._moving, self._slow):
+            if artist in group:
+                group.remove(artist)
+        artist.remove()
+        self._held = None
+
+    def clear(self) -> None:
+        """Empty the axes, to draw them again from scratch."""
+        self.ax.clear()
+        self._moving, self._slow, self._stamps = [], [], []
+        self._still = self._held = None
+
+    def restyle(self) -> None:
+        """The still part changed: draw everything on the next `png()`."""
+        self._still = self._held = None
+        for stamp in self._stamps:
+            stamp[1] = None
+
+    def slow_changed(self) -> None:
+        """The slow moving parts changed: draw them again on the next `png()`."""
+        self._held = None
+
+    def _settle_legends(self, renderer) -> None:
+        """A moving legend placed "best" stays where it is now until the next full
+        redraw: searching for the best place on every picture is slow, and it would
+        make the legend jump about while a slider moves."""
+        for artist in self._moving + self._slow + [a for a, _ in self._stamps]:
+            if isinstance(artist, matplotlib.legend.Legend) and artist._get_loc() == 0:
+                corner = artist.get_window_extent(renderer).p0
+                artist.set_loc(tuple(artist.axes.transAxes.inverted().transform(corner)))
+
+    def _draw(self, artists: list) -> None:
+        # in zorder, and in the order they were added where it ties (as matplotlib does)
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes."""
+        canvas = self.figure.canvas
+        if self._still is None:
+            if not self.full_redraws:  # the margins, once: the labels keep their size
+                self.figure.tight_layout()
+            canvas.draw()  # everything but the moving artists
+            self._still = canvas.copy_from_bbox(self.figure.bbox)
+            self._held = None
+            self.full_redraws += 1
+            self._settle_legends(canvas.get_renderer())
+        if self._held is None:
+            canvas.restore_region(self._still)
+            self._draw(self._slow)
+            self._held = canvas.copy_from_bbox(self.figure.bbox) if self._slow else self._still
+        else:
+            canvas.restore_region(self._held)
+        self._draw(self._moving)
+        for stamp in self._stamps:
+            artist, pixels = stamp
+            if pixels is None:
+                self.figure.draw_artist(artist)
+                box = artist.get_window_extent(canvas.get_renderer())
+                stamp[1] = canvas.copy_from_bbox(box)
+            else:
+                canvas.restore_region(pixels)
+        self.redraws += 1
+        return _canvas_png(canvas)
+
+
+class LiveLossCurve(LiveFigure):
+    """The loss after each step of a training run of `steps` steps, updated as it runs.
+
+    The x axis spans the whole run from the start, so the curve grows to the right; the
+    y axis runs from 0 (or the lowest loss, if negative) to just above the highest loss
+    so far, and is only redrawn when a loss goes beyond it. `update(losses)` sets the
+    curve; `png()` draws it.
+    """
+
+    def __init__(self, steps: int, *, title: str | None = None) -> None:
+        steps = _check_limit(steps, "steps")
+        super().__init__()
+        ax = self.ax
+        self.steps = steps
+        (self.line,) = ax.plot([], [], color="C0", marker="." if steps < 60 else None)
+        self.empty_text = ax.text(0.5, 0.5, "no training steps yet", ha="center", va="center",
+                                  transform=ax.transAxes, color="#666666")
+        ax.set_xlim(0, steps + 1)
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss")
+        ax.set_title(title or "Training loss")
+        ax.grid(alpha=0.3)
+        self.mark_moving(self.line, self.empty_text)
+
+    def update(self, losses: Sequence[float]) -> None:
+        """Show these losses (one per step taken so far)."""
+        ys = [float(_as_number(v)) for v in losses]
+        self.line.set_data(range(1, len(ys) + 1), ys)
+        self.empty_text.set_visible(not ys)
+        finite = [v for v in ys if math.isfinite(v)]
+        bottom, top = self.ax.get_ylim()
+        if not finite:
+            limits = (0.0, 1.0)
+        else:
+            low, high = min(min(finite), 0.0), max(finite)
+            span = (high - low) or 1.0
+            limits = (low - 0.05 * span * (low < 0), high + 0.08 * span)
+            if low >= bottom and high <= top and len(ys) > 1:
+                limits = (bottom, top)  # still fits: only the curve is redrawn
+        if limits != (bottom, top):
+            self.ax.set_ylim(*limits)
+            self.restyle()
+
+
+class LiveDecisionBoundary(LiveFigure):
+    """`plot_decision_boundary` for a model that is training: the data, the axes and the
+    grid stay; `update(model)` recomputes the scores on the grid (from the weights, with
+    numpy, as `plot_decision_boundary` does) and redraws the regions and the line.
+
+    `scores` holds the latest grid of scores (`resolution` x `resolution`), `points`
+    the grid's points in the same order as `scores.ravel()`.
+    """
+
+    def __init__(self, X, y, *, resolution: int = 60) -> None:
+        X, y, self.gx, self.gy = _boundary_grid(X, y, resolution)
+        super().__init__()
+        self.points = np.column_stack([self.gx.ravel(), self.gy.ravel()])
+        self.scores = None
+        self._regions: list = []
+        *points, legend = _draw_points(self.ax, X, y, self.gx, self.gy)
+        self.mark_moving(*points, *self.ax.spines.values())
+        # opaque and square: the same pixels whatever lies beneath
+        legend.get_frame().set_alpha(1.0)
+        legend.get_frame().set_boxstyle("square", pad=0.0)
+        self.mark_stamp(legend)
+
+    def update(self, model) -> None:
+        """Recompute the scores of `model` on the grid and redraw the regions."""
+        scores = _model_scores(model, self.points).reshape(self.gx.shape)
+        for artist in self._regions:
+            self._forget(artist)
+        self._regions = _draw_regions(self.ax, self.gx, self.gy, scores)
+        self._regions[0].set_zorder(0.9)  # under the points, which were drawn before it
+        self.mark_moving(*self._regions)
+        self.scores = scores
 
 
 def figure_to_svg(fig) -> str:

@@ -20,11 +20,13 @@ nothing flickers while a slider moves.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 import inspect
 import math
 import numbers
+import time
 import traceback
 from collections.abc import Callable
 
@@ -478,7 +480,7 @@ def derivative_lab(
     h: float = 0.5,
     *,
     xlim: tuple[float, float] = (-5.0, 5.0),
-    continuous_update: bool = False,
+    continuous_update: bool = True,
 ) -> Lab:
     """Move x and h: the secant through x and x+h against the tangent at x.
 
@@ -486,6 +488,8 @@ def derivative_lab(
     does); by default f(x) = 3x**2 - 4x + 5. `h` moves on a log scale from 1e-10 to 1.
     Shown: the secant/tangent plot, the forward and central difference estimates with
     their errors, and the error against h on log-log axes with the current h marked.
+    The pictures follow the sliders while they are dragged (`continuous_update=False`:
+    only when a slider is let go).
 
     Attributes: `controls` ("x": FloatSlider, "h": FloatLogSlider), `estimates` (a dict
     with forward, central, exact and their errors), `table` (HTML widget), `slope_image`
@@ -515,8 +519,11 @@ def derivative_lab(
     lab.slope_image = W.Image(format="png", layout=_HALF_WIDTH)
     lab.error_image = W.Image(format="png", layout=_HALF_WIDTH)
     lab.estimates = {}
-    lab.slope_figure = None
-    lab.error_figure = None
+    # the two figures stay open and are redrawn in place while a slider is dragged
+    slope = viz.LiveFigure()
+    errors = viz.LiveFigure()
+    lab.slope_figure = slope.figure
+    lab.error_figure = errors.figure
     state: dict = {"error_x": None}
 
     def exact_derivative(t: float) -> float:
@@ -541,22 +548,40 @@ def derivative_lab(
             f"<tr><td>central (f(x+h) - f(x-h)) / 2h</td><td>{central:.10f}</td>"
             f"<td>error {abs(central - exact):.3e}</td></tr></table>"
         )
-        lab.slope_figure = viz.plot_slope(f, xv, hv, xlim=(lo, hi) if hv < (hi - lo) else None)
-        lab.slope_image.value = viz.figure_to_png(lab.slope_figure)
-        if state["error_x"] != xv:  # the error curves depend on x only: redraw them
-            err_fig = viz.plot_difference_errors(f, exact_derivative, xv)
-            ax = err_fig.axes[0]
+        slope_xlim = (lo, hi) if hv < (hi - lo) else None
+        if state.get("slope_xlim", False) == slope_xlim and slope_xlim is not None:
+            viz.move_slope(slope.ax, f, xv, hv)  # same axes: only the lines move
+        else:
+            slope.clear()
+            viz.plot_slope(f, xv, hv, xlim=slope_xlim, ax=slope.ax)
+            slope.mark_moving(*viz.move_slope(slope.ax, f, xv, hv))
+            state["slope_xlim"] = slope_xlim
+        lab.slope_image.value = slope.png()
+        if state["error_x"] is not None and state["error_x"] != xv:
+            # the error curves depend on x only: redraw them on the same axes
+            _moved, refit = viz.move_difference_errors(errors.ax, f, exact_derivative, xv)
+            errors.restyle() if refit else errors.slow_changed()
+            state["error_x"] = xv
+        elif state["error_x"] is None:
+            errors.clear()
+            viz.plot_difference_errors(f, exact_derivative, xv, ax=errors.ax)
+            ax = errors.ax
             state["marker"] = ax.axvline(hv, color="#555555", linestyle="--", linewidth=1,
                                          label="_current h")
             state["marker_text"] = ax.text(hv, 0.02, "", transform=ax.get_xaxis_transform(),
                                            fontsize=8)
-            lab.error_figure = err_fig
+            # the curves and the title move with x, the marker with h; the legend (made
+            # opaque) stays on top of them
+            errors.mark_moving(*ax.lines[:4], ax.title, slow=True)
+            errors.mark_moving(state["marker"], state["marker_text"])
+            ax.get_legend().get_frame().set_alpha(1.0)
+            errors.mark_stamp(ax.get_legend())
             state["error_x"] = xv
-        state["marker"].set_xdata([hv, hv])  # only the marker of the current h moves
+        state["marker"].set_xdata([hv, hv])
         state["marker_text"].set_x(hv)
         state["marker_text"].set_text(f" h = {hv:.1e} ")
         state["marker_text"].set_horizontalalignment("right" if hv > 1e-4 else "left")
-        lab.error_image.value = viz.figure_to_png(lab.error_figure)
+        lab.error_image.value = errors.png()
 
     lab._refresh = update
     for c in lab.controls.values():
@@ -730,35 +755,48 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
 
 # ------------------------------------------------------------------ training_dashboard
 
+# whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
+_PLAYING = "playing" if "playing" in W.Play.class_trait_names() else "_playing"
 
-def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
-                       resolution: int = 40) -> Lab:
+
+
+def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
+                       redraw_interval: int = 120, resolution: int = 40) -> Lab:
     """Train with play / pause / step / reset, a learning-rate control and live plots.
 
-    Play runs one training step per tick, every `interval` milliseconds (pause it at
-    any time; the notebook stays responsive because each step is a separate, short
-    callback). Keep `interval` longer than a step takes, or ticks queue up and training
-    runs on for a moment after a pause. The loss curve is
-    redrawn every step; the decision boundary (when X has two columns) every
-    `boundary_every` steps and whenever training pauses or finishes. The learning-rate
-    slider sets `trainer.learning_rate` (the base rate; a schedule still scales it).
+    Play trains step after step, at most one step every `interval` milliseconds, until
+    the run is over or you press pause (or stop). The kernel keeps the time: each step
+    is a separate, short callback, so the notebook stays responsive, and pause or stop
+    takes effect before the next step. The pictures are redrawn at most every
+    `redraw_interval` milliseconds while training runs (a few steps may pass between
+    two pictures), and always when it pauses or finishes: the loss curve, and the
+    decision boundary (when X has two columns; at most every `boundary_every` steps).
+    The learning-rate slider sets `trainer.learning_rate` (the base rate; a schedule
+    still scales it).
 
     Attributes: `controls` ("play": Play, "step": Button, "reset": Button,
     "learning_rate": FloatLogSlider), `trainer`, `progress` (HTML: step k of N, loss,
     accuracy), `progress_bar`, `loss_image` and `boundary_image` (Image widgets),
-    `loss_figure` and `boundary_figure` (the latest Figures), `run_steps(n)` (take n
-    steps as Play would, for scripted use).
+    `loss_figure` and `boundary_figure` (the Figures shown), `loss_plot` and
+    `boundary_plot` (their `viz.LiveFigure`s, which count their `redraws`),
+    `run_steps(n)` (take n steps as Play would, without waiting between them, for
+    scripted use).
     """
     from .train import Trainer
 
     if not isinstance(trainer, Trainer):
         raise TypeError(f"training_dashboard needs a Trainer, got {_describe(trainer)}")
-    if isinstance(boundary_every, bool) or not isinstance(boundary_every, int) or boundary_every < 1:
-        raise ValueError(f"boundary_every must be a whole number >= 1, got {boundary_every!r}")
+    for name, value, least in (("boundary_every", boundary_every, 1), ("interval", interval, 0),
+                               ("redraw_interval", redraw_interval, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
     lab = Lab()
     lab.trainer = trainer
+    # The Play widget is the play / pause / stop buttons; its own ticks are not used
+    # (they queue up in the kernel behind a step that is still running, and would run
+    # on after a pause), so its interval is longer than any run.
     play = W.Play(min=0, max=trainer.steps, value=trainer.steps_taken, step=1,
-                  interval=interval, description="Play", repeat=False, show_repeat=False)
+                  interval=86_400_000, description="Play", repeat=False, show_repeat=False)
     step_button = W.Button(description="Step", tooltip="one training step", icon="step-forward")
     reset_button = W.Button(description="Reset", tooltip="back to the starting weights", icon="undo")
     lr = W.FloatLogSlider(min=-3, max=1, base=10, value=trainer.learning_rate, step=0.05,
@@ -771,10 +809,16 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
     # side by side at half the width each: the boundary stays in view while training runs
     lab.loss_image = W.Image(format="png", layout=_HALF_WIDTH)
     lab.boundary_image = W.Image(format="png", layout=_HALF_WIDTH)
-    lab.loss_figure = None
-    lab.boundary_figure = None
     two_d = trainer.X.shape[1] == 2
-    state = {"syncing": False}
+    # the figures stay open and are redrawn in place
+    lab.loss_plot = viz.LiveLossCurve(trainer.steps)
+    lab.boundary_plot = (viz.LiveDecisionBoundary(trainer.X, trainer.labels, resolution=resolution)
+                         if two_d else None)
+    lab.loss_figure = lab.loss_plot.figure
+    lab.boundary_figure = lab.boundary_plot.figure if two_d else None
+    # syncing: the kernel is setting Play's value; timer: the next step's callback;
+    # drawn_at: the time of the last picture; boundary_step: the step it was drawn at
+    state = {"syncing": False, "timer": None, "drawn_at": -math.inf, "boundary_step": None}
 
     def show_progress():
         t = lab.trainer
@@ -789,16 +833,6 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
         lab.progress.value = text
         lab.progress_bar.value = t.steps_taken
 
-    def draw_loss():
-        lab.loss_figure = viz.plot_loss_curve(lab.trainer.losses)
-        lab.loss_image.value = viz.figure_to_png(lab.loss_figure)
-
-    def draw_boundary():
-        if two_d:
-            lab.boundary_figure = viz.plot_decision_boundary(
-                lab.trainer.model, lab.trainer.X, lab.trainer.labels, resolution=resolution)
-            lab.boundary_image.value = viz.figure_to_png(lab.boundary_figure)
-
     def sync_play():
         state["syncing"] = True
         try:
@@ -806,54 +840,116 @@ def training_dashboard(trainer, *, boundary_every: int = 5, interval: int = 400,
         finally:
             state["syncing"] = False
 
-    def one_step():
+    def redraw(force_boundary: bool):
+        """Progress, loss curve and (when due) the boundary, as they are now."""
+        # the pace of the pictures counts from the start of one to the start of the next
+        state["drawn_at"] = time.perf_counter()
+        t = lab.trainer
+        sync_play()
+        show_progress()
+        lab.loss_plot.update(t.losses)
+        lab.loss_image.value = lab.loss_plot.png()
+        last = state["boundary_step"]
+        due = last is None or abs(t.steps_taken - last) >= boundary_every
+        if two_d and (force_boundary or ((due or t.done) and last != t.steps_taken)):
+            lab.boundary_plot.update(t.model)
+            lab.boundary_image.value = lab.boundary_plot.png()
+            state["boundary_step"] = t.steps_taken
+
+    def one_step() -> bool:
         t = lab.trainer
         if t.done:
             return False
         t.step()
         return True
 
-    def after_steps(force_boundary: bool):
-        show_progress()
-        draw_loss()
-        t = lab.trainer
-        if force_boundary or t.done or t.steps_taken % boundary_every == 0:
-            draw_boundary()
+    def redraw_if_due():
+        if (time.perf_counter() - state["drawn_at"]) * 1000 >= redraw_interval:
+            redraw(force_boundary=False)
 
-    def on_play(change):
+    # ---- Play: the kernel's own clock
+
+    def cancel_timer():
+        if state["timer"] is not None:
+            state["timer"].cancel()
+            state["timer"] = None
+
+    def tick():
+        """One step of a run started by Play, then the next one scheduled."""
+        state["timer"] = None
+        if not getattr(play, _PLAYING):
+            return
+        started = time.perf_counter()
+        try:
+            stepped = one_step()
+            if stepped and not lab.trainer.done:
+                redraw_if_due()
+        except Exception:
+            setattr(play, _PLAYING, False)  # an error stops the run; it is shown in `errors`
+            raise
+        if not stepped or lab.trainer.done:
+            # the run is over: on_playing draws the final picture
+            setattr(play, _PLAYING, False)
+            return
+        wait = max(0.0, interval / 1000 - (time.perf_counter() - started))
+        state["timer"] = state["loop"].call_later(wait, lab._guarded(tick))
+
+    def on_playing(change):
+        cancel_timer()
+        if not change["new"]:  # paused or stopped: before the next step, with a picture
+            redraw(force_boundary=True)
+            return
+        if lab.trainer.done:
+            setattr(play, _PLAYING, False)
+            return
+        try:
+            state["loop"] = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a plain script): run to the end now
+            while getattr(play, _PLAYING) and one_step():
+                redraw_if_due()
+            setattr(play, _PLAYING, False)
+            return
+        state["timer"] = state["loop"].call_soon(lab._guarded(tick))
+
+    def on_value(change):
+        """Play's value: set by the kernel as training runs; from Python, a step target."""
         if state["syncing"]:
             return
+        # the browser changes it too (Play's own tick, Stop): those take no steps
+        from_browser = "value" in getattr(play, "_property_lock", {})
         target = change["new"]
-        if target < lab.trainer.steps_taken:  # Play restarted from 0: keep where we are
+        if from_browser or getattr(play, _PLAYING) or target < lab.trainer.steps_taken:
             sync_play()
             return
         while lab.trainer.steps_taken < target and one_step():
             pass
-        after_steps(force_boundary=False)
+        redraw(force_boundary=False)
 
     def on_step(_button):
+        setattr(play, _PLAYING, False)
         one_step()
-        sync_play()
-        after_steps(force_boundary=True)
+        redraw(force_boundary=True)
 
     def on_reset(_button):
-        play.playing = False
+        setattr(play, _PLAYING, False)
         lab.trainer.reset()
-        sync_play()
-        after_steps(force_boundary=True)
+        state["boundary_step"] = None
+        redraw(force_boundary=True)
 
     def on_lr(change):
         lab.trainer.learning_rate = change["new"]
 
     def run_steps(count: int) -> None:
         for _ in range(count):
-            if lab.trainer.done:
+            if not one_step():
                 break
-            play.value = lab.trainer.steps_taken + 1
+            redraw_if_due()
+        redraw(force_boundary=True)
 
     lab.run_steps = run_steps
-    lab._refresh = lambda: after_steps(force_boundary=True)
-    play.observe(lab._guarded(on_play), names="value")
+    lab._refresh = lambda: redraw(force_boundary=True)
+    play.observe(lab._guarded(on_playing), names=_PLAYING)
+    play.observe(lab._guarded(on_value), names="value")
     step_button.on_click(lab._guarded(on_step))
     reset_button.on_click(lab._guarded(on_reset))
     lr.observe(lab._guarded(on_lr), names="value")

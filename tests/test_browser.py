@@ -212,8 +212,54 @@ def check_dashboard(page, lab, name, area) -> None:
     assert area.locator("img").count() >= 1, f"{name}: the dashboard draws no plot"
 
 
+PLAY_JS = """
+(area) => {
+  const images = [...area.querySelectorAll('img')];
+  const record = {start: null, done: null, redraws: images.map(() => 0)};
+  const finished = () => {
+    const m = /step (\\d+) of (\\d+)/.exec(area.textContent);
+    return m !== null && m[1] === m[2];
+  };
+  const observer = new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const k = images.indexOf(m.target);
+      if (k >= 0 && m.attributeName === 'src') record.redraws[k] += 1;
+    }
+    if (record.done === null && record.start !== null && finished()) {
+      record.done = performance.now();
+    }
+  });
+  observer.observe(area, {subtree: true, childList: true, characterData: true,
+                          attributes: true, attributeFilter: ['src']});
+  window.__play = {record, stop: () => observer.disconnect()};
+}
+"""
+
+
+def time_play(page, lab, name, area) -> str:
+    """Reset, press Play and wait for the last step: the time a learner waits, and how
+    often each picture changed on the page meanwhile (a figure to watch, not asserted)."""
+    area.locator("button", has_text=re.compile(r"^\s*Reset\s*$")).first.click()
+    page.wait_for_function("(el) => /step 0 of/.test(el.textContent)",
+                           arg=area.element_handle(), timeout=30_000)
+    wait_for_kernel_idle(lab, name)
+    area.evaluate(PLAY_JS)
+    play_button = area.locator(".widget-play button").first
+    page.evaluate("() => { window.__play.record.start = performance.now(); }")
+    play_button.click()
+    page.wait_for_function("() => window.__play.record.done !== null", timeout=180_000)
+    record = page.evaluate("() => { window.__play.stop(); return window.__play.record; }")
+    wait_for_kernel_idle(lab, name)
+    seconds = (record["done"] - record["start"]) / 1000
+    total = re.search(r"step (\d+) of", area.inner_text())[1]
+    rates = ", ".join(f"{n / seconds:.1f}" for n in record["redraws"])
+    which = "loss curve, decision boundary" if len(record["redraws"]) > 1 else "loss curve"
+    return (f"browser: {name}: Play, {total} steps in {seconds:.1f} s; pictures redrawn "
+            f"{rates} times/s ({which})")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_notebook_in_the_browser(page, lab, path):
+def test_notebook_in_the_browser(page, lab, path, request):
     name = path.name
     try:
         run_all(page, lab, name)
@@ -227,6 +273,7 @@ def test_notebook_in_the_browser(page, lab, path):
             assert sliders or area.locator("button").count(), f"{name}: a widget with no controls"
             if area.locator("button", has_text=re.compile(r"^\s*Step\s*$")).count():
                 check_dashboard(page, lab, name, area)  # its learning rate shows in later steps
+                say(request.config, time_play(page, lab, name, area))
                 continue
             for slider in sliders[:3]:  # the first few controls of each widget
                 check_slider(page, lab, name, area, slider)

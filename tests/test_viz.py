@@ -393,6 +393,48 @@ def test_decision_boundary_matches_the_models_own_predictions():
         plot_decision_boundary(model, X[:, :1], y)
 
 
+@pytest.mark.parametrize("activation, output, fused", [
+    ("relu", "linear", True), ("tanh", "tanh", False), ("sigmoid", "linear", False)])
+def test_the_boundary_from_the_weights_equals_the_value_graph_on_every_grid_point(
+        activation, output, fused):
+    X, y = make_moons(30, seed=7)
+    model = MLP(2, [5, 4, 1], activation=activation, output_activation=output, seed=3,
+                fused=fused)
+    live = viz.LiveDecisionBoundary(X, y, resolution=15)
+    live.update(model)
+    # each grid point through the model's own Value graph, as a learner would call it
+    by_graph = np.array([model([float(a), float(b)]).data for a, b in live.points])
+    assert live.scores.shape == (15, 15)
+    assert np.allclose(live.scores.ravel(), by_graph, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(live.scores.ravel() > 0, by_graph > 0)  # the same colours
+    # the still picture draws the same regions on the same grid
+    static = plot_decision_boundary(model, X, y, resolution=15)
+    drawn = [c for c in static.axes[0].collections if hasattr(c, "levels")]
+    live_drawn = [c for c in live.ax.collections if hasattr(c, "levels")]
+    assert len(drawn) == len(live_drawn) >= 1
+    for a, b in zip(drawn, live_drawn):
+        assert [p.vertices.tolist() for p in a.get_paths()] == [
+            p.vertices.tolist() for p in b.get_paths()]
+
+
+def test_live_loss_curve_grows_to_the_right_and_rescales_only_when_needed():
+    live = viz.LiveLossCurve(50)
+    live.update([])
+    live.png()
+    assert live.empty_text.get_visible() and live.ax.get_xlim() == (0, 51)
+    live.update([2.0])
+    live.png()
+    assert not live.empty_text.get_visible() and live.ax.get_ylim()[1] > 2.0
+    full = live.full_redraws
+    live.update([2.0, 1.5, 1.0])
+    png = live.png()
+    assert live.full_redraws == full and png.startswith(b"\x89PNG")  # only the curve moved
+    assert list(live.line.get_ydata()) == [2.0, 1.5, 1.0]
+    live.update([2.0, 1.5, 1.0, 5.0])  # beyond the top: the axis is redrawn to show it
+    live.png()
+    assert live.full_redraws == full + 1 and live.ax.get_ylim()[1] > 5.0
+
+
 def test_plots_are_deterministic():
     first = viz.figure_to_svg(plot_slope(quad, 2.0, 0.5))
     second = viz.figure_to_svg(plot_slope(quad, 2.0, 0.5))

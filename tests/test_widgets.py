@@ -1,8 +1,14 @@
 """The widgets, driven headless: set a control's value, check what the learner would see."""
 
-import ipywidgets as W
-import pytest
+import asyncio
+import io
 
+import ipywidgets as W
+import numpy as np
+import pytest
+from PIL import Image
+
+from backproplab import viz
 from backproplab.data import make_moons
 from backproplab.engine import Value, topological_order, weighted_sum
 from backproplab.nn import MLP
@@ -185,6 +191,24 @@ def test_derivative_lab_with_a_non_quadratic_function():
         derivative_lab(h=5.0)
 
 
+def test_derivative_lab_follows_the_slider_while_it_is_dragged():
+    lab = derivative_lab()
+    assert lab.controls["x"].continuous_update and lab.controls["h"].continuous_update
+    first = bytes(lab.slope_image.value)
+    for h in (0.4, 0.3, 0.2):  # each value the slider passes through redraws the lines
+        lab.controls["h"].value = h
+    lab.controls["x"].value = 1.0
+    # the moved lines are the ones a fresh plot at these values draws
+    fresh = viz.plot_slope(lambda x: 3 * x**2 - 4 * x + 5, 1.0, 0.2, xlim=(-5.0, 5.0))
+    for moved, drawn in zip(lab.slope_figure.axes[0].lines, fresh.axes[0].lines):
+        assert np.allclose(moved.get_ydata(), drawn.get_ydata(), rtol=1e-12, atol=1e-12)
+    assert lab.slope_figure.axes[0].get_title() == fresh.axes[0].get_title()
+    errors = viz.plot_difference_errors(lambda x: 3 * x**2 - 4 * x + 5, lambda x: 6 * x - 4, 1.0)
+    for moved, drawn in zip(lab.error_figure.axes[0].lines[:4], errors.axes[0].lines):
+        assert np.array_equal(moved.get_ydata(), drawn.get_ydata(), equal_nan=True)
+    assert bytes(lab.slope_image.value) != first
+
+
 # ------------------------------------------------------------------ chain_rule_paths
 
 
@@ -237,10 +261,10 @@ def test_neuron_playground_controls_change_output_and_graph():
 # ------------------------------------------------------------------ training_dashboard
 
 
-def small_trainer(**kwargs):
+def small_trainer(steps=8, **kwargs):
     X, y = make_moons(24, seed=4)
     model = MLP(2, [6, 1], activation="relu", output_activation="linear", seed=2)
-    return Trainer(model, X, y, steps=8, **kwargs)
+    return Trainer(model, X, y, steps=steps, **kwargs)
 
 
 def test_dashboard_step_lowers_the_loss_and_shows_progress():
@@ -315,3 +339,131 @@ def test_a_start_value_off_the_slider_grid_is_not_rounded_by_the_slider():
     assert lab.controls["b"].value == 6.8813735870195432
     assert lab.controls["b"].step is None
     assert graph_explorer(lambda a: a * 2, a=1.5).controls["a"].step == 0.01
+
+
+# whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
+PLAYING = "playing" if "playing" in W.Play.class_trait_names() else "_playing"
+
+
+def playing(lab) -> bool:
+    return getattr(lab.controls["play"], PLAYING)
+
+
+def play_until(lab, condition, *, pause=None):
+    """Press Play in an event loop, as the kernel runs it; wait until `condition()`."""
+
+    async def scenario():
+        setattr(lab.controls["play"], PLAYING, True)
+        for _ in range(10_000):
+            if condition():
+                break
+            await asyncio.sleep(0.001)
+        if pause is not None:
+            pause()
+            await asyncio.sleep(0.1)  # time enough for several more steps, if any came
+
+    asyncio.run(scenario())
+
+
+def test_pause_takes_effect_before_the_next_step():
+    trainer = small_trainer(steps=200)
+    lab = training_dashboard(trainer, interval=0)
+    play = lab.controls["play"]
+    seen = {}
+
+    def pause_from_the_browser():
+        seen["steps"] = trainer.steps_taken
+        # the browser's message: the pause, merged with Play ticks it made meanwhile
+        play.set_state({"value": trainer.steps_taken + 3, PLAYING: False})
+
+    play_until(lab, lambda: trainer.steps_taken >= 3, pause=pause_from_the_browser)
+    assert trainer.steps_taken == seen["steps"] and not playing(lab)
+    assert f"step {seen['steps']} of 200" in lab.progress.value and play.value == seen["steps"]
+    # the picture at the pause is the model as it stopped
+    assert np.array_equal(lab.boundary_plot.scores.ravel(),
+                          viz._model_scores(trainer.model, lab.boundary_plot.points))
+    # Stop (pause, then back to the start): no step, and training stays where it is
+    play.set_state({PLAYING: False})
+    play.set_state({"value": 0})
+    assert trainer.steps_taken == seen["steps"] and play.value == seen["steps"]
+
+
+def test_play_ticks_from_the_browser_take_no_steps_of_their_own():
+    trainer = small_trainer(steps=200)
+    lab = training_dashboard(trainer, interval=0)
+    play = lab.controls["play"]
+    counts = []
+
+    def tick_then_pause():
+        before = trainer.steps_taken
+        play.set_state({"value": trainer.steps_taken + 5})  # Play's own tick, arriving late
+        counts.append((before, trainer.steps_taken))
+        play.set_state({PLAYING: False})
+
+    play_until(lab, lambda: trainer.steps_taken >= 2, pause=tick_then_pause)
+    assert counts[0][0] == counts[0][1] == trainer.steps_taken
+
+
+def test_play_runs_to_the_end_with_the_trainers_losses_and_few_pictures():
+    trainer = small_trainer(steps=30)
+    reference = small_trainer(steps=30)
+    reference.run()
+    # pictures at most every 10 s: only the first and the last of this short run
+    lab = training_dashboard(trainer, interval=0, redraw_interval=10_000)
+    play_until(lab, lambda: not playing(lab))
+    assert trainer.done and trainer.losses == reference.losses
+    assert "step 30 of 30" in lab.progress.value and "finished" in lab.progress.value
+    assert not playing(lab) and lab.controls["play"].value == 30
+    assert list(lab.loss_figure.axes[0].lines[0].get_ydata()) == reference.losses
+    assert lab.loss_plot.redraws == 2 and lab.boundary_plot.redraws == 2
+
+
+def test_a_dashboard_step_has_the_trainers_loss():
+    trainer, reference = small_trainer(), small_trainer()
+    lab = training_dashboard(trainer)
+    for _ in range(3):
+        lab.controls["step"].click()
+        record = reference.step()
+        assert trainer.losses[-1] == record["loss"]
+        assert f"loss {viz.format_number(record['loss'])}" in lab.progress.value
+
+
+def test_the_live_pictures_are_the_whole_figure_drawn_afresh():
+    trainer = small_trainer(steps=20)
+    lab = training_dashboard(trainer)
+    lab.run_steps(7)
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+    shown_and_drawn = ((lab.loss_image, lab.loss_figure), (lab.boundary_image, lab.boundary_figure))
+    for image, figure in shown_and_drawn:
+        shown = pixels(bytes(image.value))
+        afresh = pixels(viz.figure_to_png(figure, dpi=figure.dpi))
+        assert shown.shape == afresh.shape
+        # the same picture, but for the antialiasing of a few edge pixels
+        assert np.mean(np.abs(shown - afresh).max(axis=2) > 16) < 0.0005
+
+
+def test_dashboard_rejects_bad_timings():
+    with pytest.raises(ValueError, match="redraw_interval must be a whole number >= 0"):
+        training_dashboard(small_trainer(), redraw_interval=-1)
+    with pytest.raises(ValueError, match="interval must be a whole number >= 0"):
+        training_dashboard(small_trainer(), interval=0.5)
+
+
+def test_an_error_during_play_stops_it_and_is_shown():
+    trainer = small_trainer(steps=50)
+    lab = training_dashboard(trainer, interval=0)
+    real_step = trainer.step
+
+    def step_that_breaks():
+        if trainer.steps_taken == 4:
+            raise ValueError("the model produced nonsense")
+        return real_step()
+
+    trainer.step = step_that_breaks
+    play_until(lab, lambda: not playing(lab))
+    assert trainer.steps_taken == 4 and not playing(lab)
+    assert "ValueError: the model produced nonsense" in lab.errors.value
+    assert "step 4 of 50" in lab.progress.value
