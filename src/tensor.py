@@ -141,7 +141,7 @@ def _own_leaf_gradients(order: list[Tensor]) -> list[Tensor]:
         grad = node._grad
         if node._prev or grad is None:
             continue
-        if id(grad) in seen or grad.base is not None or not grad.flags.writeable:
+        if id(grad) in seen or grad.base is not None:  # shared, or a view of another array
             grad = node._grad = np.array(grad, dtype=np.float64)
         seen.add(id(grad))
         leaves.append(node)
@@ -211,10 +211,17 @@ class Tensor:
     # the output node and d(loss)/d(out), it returns d(loss)/d(input) for each input, in
     # operand order, with the local derivative beside each. backward() adds them up.
 
+    # A plain number or array as the other operand is a constant: it needs no gradient
+    # and no node of its own, so `x * 2` is one node with its own rule (PyTorch, too, has
+    # MulBackward0 for tensor * tensor and MulBackward1 for tensor * number).
+
     def __add__(self, other: Tensor | float | np.ndarray) -> Tensor:
         """self + other, broadcasting."""
-        other = other if isinstance(other, Tensor) else _constant(other, "+")
-        data = _broadcasting(np.add, self, other, "+")
+        if not isinstance(other, Tensor):
+            c = _constant(other, "+")
+            return _node(_broadcasting(np.add, self.data, c, "+"), (self,), "+",
+                         Tensor._add_constant_backward)
+        data = _broadcasting(np.add, self.data, other.data, "+")
         return _node(data, (self, other), "+", Tensor._add_backward)
 
     @staticmethod
@@ -222,10 +229,17 @@ class Tensor:
         return (grad,  # d(out)/d(self) = 1
                 grad)  # d(out)/d(other) = 1
 
+    @staticmethod
+    def _add_constant_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+        return (grad,)  # d(out)/d(self) = 1
+
     def __mul__(self, other: Tensor | float | np.ndarray) -> Tensor:
         """self * other, number by number, broadcasting."""
-        other = other if isinstance(other, Tensor) else _constant(other, "*")
-        data = _broadcasting(np.multiply, self, other, "*")
+        if not isinstance(other, Tensor):
+            c = _constant(other, "*")
+            return _node(_broadcasting(np.multiply, self.data, c, "*"), (self,), "*",
+                         Tensor._mul_constant_backward, c)
+        data = _broadcasting(np.multiply, self.data, other.data, "*")
         return _node(data, (self, other), "*", Tensor._mul_backward)
 
     @staticmethod
@@ -234,9 +248,13 @@ class Tensor:
         return (grad * b.data,  # d(out)/d(self) = other
                 grad * a.data)  # d(out)/d(other) = self
 
+    @staticmethod
+    def _mul_constant_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+        return (grad * out._saved,)  # d(out)/d(self) = the constant
+
     def __matmul__(self, other: Tensor | np.ndarray) -> Tensor:
         """self @ other: the matrix product of two 2-D tensors, (n, k) @ (k, m) -> (n, m)."""
-        other = other if isinstance(other, Tensor) else _constant(other, "@")
+        other = other if isinstance(other, Tensor) else _constant_tensor(other, "@")
         a, b = self.data, other.data
         if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
             raise ValueError(
@@ -341,7 +359,7 @@ class Tensor:
         if not keepdims and axes is not None:
             grad = np.expand_dims(grad, axes)  # put the summed axes back, as length 1
         # d(out)/d(self) = 1 for every number summed: the gradient spreads back unchanged
-        return (np.broadcast_to(grad, a.data.shape),)
+        return (np.zeros(a.data.shape) + grad,)
 
     def reshape(self, *shape: int) -> Tensor:
         """The same numbers in a new shape (one size may be -1: "whatever fits")."""
@@ -401,25 +419,25 @@ class Tensor:
         return self + other
 
     def __sub__(self, other: Tensor | float | np.ndarray) -> Tensor:  # self - other
-        return self + (-_as_tensor(other, "-"))
+        return self + (-other if isinstance(other, Tensor) else -_constant(other, "-"))
 
     def __rsub__(self, other: float | np.ndarray) -> Tensor:  # other - self
-        return _as_tensor(other, "-") + (-self)
+        return (-self) + _constant(other, "-")
 
     def __rmul__(self, other: float | np.ndarray) -> Tensor:  # other * self
         return self * other
 
     def __truediv__(self, other: Tensor | float | np.ndarray) -> Tensor:  # self * other**-1
-        other = _as_tensor(other, "/")
-        if (other.data == 0).any():
+        divisor = other.data if isinstance(other, Tensor) else _constant(other, "/")
+        if np.any(divisor == 0):
             raise ZeroDivisionError("division by zero: the divisor holds a 0")
-        return self * other**-1
+        return self * (other**-1 if isinstance(other, Tensor) else 1.0 / divisor)
 
     def __rtruediv__(self, other: float | np.ndarray) -> Tensor:  # other / self
-        return _as_tensor(other, "/") / self
+        return self**-1 * _constant(other, "/")
 
     def __rmatmul__(self, other: np.ndarray) -> Tensor:  # other @ self
-        return _as_tensor(other, "@") @ self
+        return _constant_tensor(other, "@") @ self
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The mean over `axis` (every axis when None): the sum divided by the count."""
@@ -457,9 +475,8 @@ class Tensor:
         # Each call passes back only its own gradient: gradients an earlier call left on
         # inner nodes are set aside and added back at the end (passing them on again
         # would count the earlier call twice in every input).
-        inner = [node for node in order if node._prev]
-        earlier = [node._grad for node in inner]
-        for node in inner:
+        earlier = [(node, node._grad) for node in order if node._prev and node._grad is not None]
+        for node, _ in earlier:
             node._grad = None
         _accumulate(self, np.full(self.data.shape, seed))
         try:
@@ -468,21 +485,24 @@ class Tensor:
                 if grad is None or not node._prev:  # a leaf, or no gradient reached it
                     continue
                 for child, share in zip(node._prev, node._backward(node, grad)):
-                    # an input broadcast to out's shape gets the sum of its shares
-                    _accumulate(child, _unbroadcast(share, child.data.shape))
+                    if share.shape != child.data.shape:
+                        # a broadcast input: sum its shares over the axes it was copied along
+                        share = _unbroadcast(share, child.data.shape)
+                    # gradients accumulate (see _accumulate), written out here for speed
+                    child._grad = share if child._grad is None else child._grad + share
         finally:  # also when a rule raises, so the earlier gradients are not lost
-            for node, grad in zip(inner, earlier):
-                if grad is not None:
-                    _accumulate(node, grad)
+            for node, grad in earlier:
+                _accumulate(node, grad)
         leaves = _own_leaf_gradients(order)
         # an inf or nan reaches some leaf wherever it starts: looking there is enough
-        if not all(np.isfinite(leaf._grad).all() for leaf in leaves):
-            bad = next(n for n in reversed(order)
-                       if n._grad is not None and not np.isfinite(n._grad).all())
-            raise OverflowError(
-                f"a gradient overflowed (inf or nan) at a {bad._op or 'leaf'} node of "
-                f"shape {_shape(bad.shape)}; the inputs or the upstream gradient are too "
-                "large for this expression")
+        if not np.isfinite(sum(leaf._grad.sum() for leaf in leaves)):
+            bad = next((n for n in reversed(order)
+                        if n._grad is not None and not np.isfinite(n._grad).all()), None)
+            if bad is not None:  # (None: the gradients are finite, only their sum is not)
+                raise OverflowError(
+                    f"a gradient overflowed (inf or nan) at a {bad._op or 'leaf'} node of "
+                    f"shape {_shape(bad.shape)}; the inputs or the upstream gradient are "
+                    "too large for this expression")
 
     def zero_grad(self) -> None:
         """Reset `.grad` to zeros on this tensor and everything it was computed from."""
@@ -566,34 +586,37 @@ def _number(x: object, what: str) -> float:
     return value
 
 
-def _constant(other: object, op: str) -> Tensor:
-    """Wrap a number or an array as a constant Tensor; anything else is a clear TypeError."""
+def _constant(other: object, op: str) -> float | np.ndarray:
+    """A number (as a float) or an array (as a float64 array) to combine with a Tensor;
+    anything else is a clear TypeError or ValueError."""
     if type(other) is float or type(other) is int:  # the usual case, answered quickly
-        out = Tensor.__new__(Tensor)
-        out.data = np.array(float(other))
-        if not np.isfinite(out.data):
+        value = float(other)
+        if value - value != 0:  # inf or nan
             raise ValueError(f"the other operand of {op} must be a finite number, got {other!r}")
-        out._grad, out._prev, out._op, out._backward, out._saved, out.label = (
-            None, (), "", _no_backward, None, "")
-        return out
+        return value
+    if type(other) is np.ndarray and other.dtype == np.float64:  # checked without a copy
+        if not np.isfinite(other).all():
+            raise ValueError(f"unsupported operand for {op}: the array holds inf or nan")
+        return other
     try:
-        return Tensor(other)
+        return _as_array(other, "the other operand")
     except (TypeError, ValueError) as error:
         raise type(error)(f"unsupported operand for {op}: {error}; a Tensor combines with "
                           "another Tensor, a number or a numpy array of numbers") from None
 
 
-def _as_tensor(x: object, op: str) -> Tensor:
-    return x if isinstance(x, Tensor) else _constant(x, op)
+def _constant_tensor(other: object, op: str) -> Tensor:
+    """A number or an array as a Tensor (a leaf), for the operations that need one."""
+    return Tensor(_constant(other, op))
 
 
-def _broadcasting(ufunc: np.ufunc, a: Tensor, b: Tensor, op: str) -> np.ndarray:
+def _broadcasting(ufunc: np.ufunc, a: np.ndarray, b: float | np.ndarray, op: str) -> np.ndarray:
     """ufunc(a, b) with numpy's broadcasting, or an error that names both shapes and op."""
     try:
-        return ufunc(a.data, b.data)
+        return ufunc(a, b)
     except ValueError:
         raise ValueError(
-            f"{op}: shapes {_shape(a.data.shape)} and {_shape(b.data.shape)} do not broadcast; "
+            f"{op}: shapes {_shape(np.shape(a))} and {_shape(np.shape(b))} do not broadcast; "
             "compared from the right, each pair of sizes must be equal or one of them 1"
         ) from None
 
