@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench setup setup-dev clean
+.PHONY: course test notebooks bench bench-tensor setup setup-dev clean
 
 course:
 	bash tools/system-deps.sh course
@@ -29,8 +29,13 @@ notebooks:
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
-bench: setup-dev
+bench: setup-dev bench-tensor
 	$(PY) bench/bench_training.py
+
+# notebook 08's table: micrograd, the scalar engine, Tensor, numpy by hand (and PyTorch
+# CPU when .venv-torch or the course's Python has it; never a course requirement)
+bench-tensor: setup-dev
+	$(PY) bench/bench_tensor.py
 
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed
