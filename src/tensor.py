@@ -130,22 +130,22 @@ def _accumulate(node: Tensor, grad: np.ndarray) -> None:
     node._grad = grad if node._grad is None else node._grad + grad
 
 
-def _own_leaf_gradients(order: list[Tensor]) -> list[Tensor]:
-    """Give every leaf a `.grad` of its own: a writeable array no other tensor shares.
+def _own_leaf_gradients(leaves: list[Tensor]) -> list[Tensor]:
+    """Give every leaf a `.grad` of its own: an array no other tensor shares.
 
     Returns the leaves that have a gradient.
     """
-    leaves = []
+    reached = []
     seen: set[int] = set()
-    for node in order:
+    for node in leaves:
         grad = node._grad
-        if node._prev or grad is None:
+        if grad is None:
             continue
         if id(grad) in seen or grad.base is not None:  # shared, or a view of another array
             grad = node._grad = np.array(grad, dtype=np.float64)
         seen.add(id(grad))
-        leaves.append(node)
-    return leaves
+        reached.append(node)
+    return reached
 
 
 class Tensor:
@@ -356,9 +356,11 @@ class Tensor:
     @staticmethod
     def _sum_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         (a,), (axes, keepdims) = out._prev, out._saved
-        if not keepdims and axes is not None:
-            grad = np.expand_dims(grad, axes)  # put the summed axes back, as length 1
         # d(out)/d(self) = 1 for every number summed: the gradient spreads back unchanged
+        if axes is None:
+            return (np.full(a.data.shape, grad),)  # one number, copied to every position
+        if not keepdims:
+            grad = np.expand_dims(grad, axes)  # put the summed axes back, as length 1
         return (np.zeros(a.data.shape) + grad,)
 
     def reshape(self, *shape: int) -> Tensor:
@@ -471,18 +473,18 @@ class Tensor:
         if not np.isfinite(self.data).all():  # only add, * and @ can overflow unchecked
             raise OverflowError(f"this tensor is {self.data.ravel()[0]!r}: a number in the "
                                 "forward pass grew too large for a float")
-        order = topological_order(self)
+        inner, leaves = _inner_nodes_and_leaves(self)
         # Each call passes back only its own gradient: gradients an earlier call left on
         # inner nodes are set aside and added back at the end (passing them on again
         # would count the earlier call twice in every input).
-        earlier = [(node, node._grad) for node in order if node._prev and node._grad is not None]
+        earlier = [(node, node._grad) for node in inner if node._grad is not None]
         for node, _ in earlier:
             node._grad = None
         _accumulate(self, np.full(self.data.shape, seed))
         try:
-            for node in reversed(order):
+            for node in reversed(inner):
                 grad = node._grad
-                if grad is None or not node._prev:  # a leaf, or no gradient reached it
+                if grad is None:  # no gradient reached this node
                     continue
                 for child, share in zip(node._prev, node._backward(node, grad)):
                     if share.shape != child.data.shape:
@@ -493,10 +495,10 @@ class Tensor:
         finally:  # also when a rule raises, so the earlier gradients are not lost
             for node, grad in earlier:
                 _accumulate(node, grad)
-        leaves = _own_leaf_gradients(order)
+        leaves = _own_leaf_gradients(leaves)
         # an inf or nan reaches some leaf wherever it starts: looking there is enough
         if not np.isfinite(sum(leaf._grad.sum() for leaf in leaves)):
-            bad = next((n for n in reversed(order)
+            bad = next((n for n in reversed(inner + leaves)
                         if n._grad is not None and not np.isfinite(n._grad).all()), None)
             if bad is not None:  # (None: the gradients are finite, only their sum is not)
                 raise OverflowError(
@@ -663,3 +665,30 @@ def topological_order(root: Tensor) -> list[Tensor]:
             stack.pop()
             order.append(node)
     return order
+
+
+def _inner_nodes_and_leaves(root: Tensor) -> tuple[list[Tensor], list[Tensor]]:
+    """`topological_order(root)` split in two: the computed nodes in order, and the leaves.
+
+    backward() walks only the computed nodes (a leaf has no rule to run), then looks at
+    the leaves' gradients.
+    """
+    inner: list[Tensor] = []
+    leaves: list[Tensor] = []
+    if not root._prev:
+        return inner, [root]
+    visited = {root}
+    stack = [(root, iter(root._prev))]
+    while stack:
+        node, inputs = stack[-1]
+        for child in inputs:
+            if child not in visited:
+                visited.add(child)
+                if child._prev:
+                    stack.append((child, iter(child._prev)))
+                    break
+                leaves.append(child)
+        else:
+            stack.pop()
+            inner.append(node)
+    return inner, leaves
