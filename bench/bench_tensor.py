@@ -149,7 +149,6 @@ class TensorEngine:
         self.moons = [Tensor(a) for a in moons_arrays(setup)]
         self.digits = [Tensor(a) for a in digits_arrays(setup)]
         self.X, self.Y = Tensor(setup["X"]), setup["Y"]
-        self.X_train = Tensor(setup["X_train"])
 
     def moons_step(self, lr):
         W1, b1, W2, b2, W3, b3 = P = self.moons
@@ -164,7 +163,9 @@ class TensorEngine:
 
     def digits_batch(self, idx):
         W1, b1, W2, b2 = P = self.digits
-        logits = (self.X_train[idx] @ W1 + b1).relu() @ W2 + b2
+        # a batch is a new Tensor of the picked rows (as PyTorch's is); indexing the whole
+        # set's Tensor would also send a gradient back to all 1,348 images, never used
+        logits = (self.Tensor(self.s["X_train"][idx]) @ W1 + b1).relu() @ W2 + b2
         loss = self.cross_entropy(logits, self.s["y_train"][idx])
         for p in P:
             p.zero_grad()
@@ -401,7 +402,7 @@ def report(moons, digits, steps, epochs, missing) -> None:
           f"micrograd and the scalar engines); digits epoch: median over {epochs} epochs of "
           f"{n_images} digits (* = scaled from one batch of {BATCH}); one thread each")
     print()
-    print("| engine | moons step (ms) | x vs Tensor | digits epoch (s) | x vs Tensor | "
+    print("| engine | moons step (ms) | x vs Tensor | digits epoch (ms) | x vs Tensor | "
           "moons loss gap | digits loss gap |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for engine in moons:
@@ -411,12 +412,12 @@ def report(moons, digits, steps, epochs, missing) -> None:
         note = "*" if engine in SCALAR_ENGINES else ""
         gap_d_text = "(other loss)" if engine == "micrograd" else f"{gap_d:.0e}"
         print(f"| {NAMES[engine]} | {moons_cpu[engine] * 1e3:.3f} | "
-              f"{moons_cpu[engine] / moons_cpu['tensor']:.2f} | "
-              f"{epoch_cpu[engine]:.3f}{note} | {epoch_cpu[engine] / epoch_cpu['tensor']:.1f} | "
+              f"{moons_cpu[engine] / moons_cpu['tensor']:,.2f} | "
+              f"{epoch_cpu[engine] * 1e3:,.1f}{note} | {epoch_cpu[engine] / epoch_cpu['tensor']:,.1f} | "
               f"{gap_m:.0e} | {gap_d_text} |")
     print()
     print("wall-clock medians: " + ", ".join(
-        f"{NAMES[e]} {moons_wall[e] * 1e3:.3f} ms / {epoch_wall[e]:.3f} s" for e in moons))
+        f"{NAMES[e]} {moons_wall[e] * 1e3:.3f} ms / {epoch_wall[e] * 1e3:,.1f} ms" for e in moons))
     if missing:
         print(f"not measured: {', '.join(NAMES[e] for e in missing)} (not installed)")
     print()

@@ -8,24 +8,25 @@ output back to the leaves.
 
 Every differentiable operation has the engine's four steps, in this order:
 
-1. coerce the other operand to a `Tensor`,
+1. look at the other operand: a Tensor, or a number or array (a constant),
 2. compute the output's array,
 3. name the backward rule, defined right under the operation,
 4. return the output node, which stores its inputs and that rule.
 
 As in PyTorch (whose nodes record a `MulBackward0`, a `TanhBackward0`, ...), each
 operation has ONE backward rule, a plain function shared by every node the operation
-makes: `rule(out, grad)` receives the node and d(loss)/d(out), and adds each input's
-share to that input's `.grad`. A node refers to its inputs and its rule, never to
-itself, so a graph has no reference cycles.
+makes: `rule(out, grad)` receives the node and d(loss)/d(out), and returns each input's
+share of the gradient, in operand order. A node refers to its inputs and its rule, never
+to itself, so a graph has no reference cycles.
 
 Broadcasting: `x + b` with `x` of shape (n, 3) and `b` of shape (3,) adds `b` to every
 row. Each number of `b` was used n times, so its gradient is the sum of n
-contributions: `_unbroadcast` sums the gradient over the axes that broadcasting added
-or stretched.
+contributions: backward() sums every share down to its input's shape (`_unbroadcast`,
+over the axes that broadcasting added or stretched), in one place for every operation.
 
-Gradients always accumulate with `+=`: a tensor used twice (`a + a`, a weight shared by
-every row of a batch) gets one contribution per use, and the chain rule adds them.
+Gradients always accumulate: a tensor used twice (`a + a`, a weight shared by every row
+of a batch) gets one contribution per use, and the chain rule adds them (see
+`_accumulate`).
 
 numpy only: plots and widgets live elsewhere.
 """
