@@ -47,9 +47,9 @@ def test_matmul_backward_right_answer_passes():
     assert nb08.matmul_backward.check(lambda a, b, grad: [grad @ b.T, (grad.T @ a).T])
 
 
-def test_matmul_backward_checks_with_an_upstream_gradient_other_than_one():
-    # the check's cases are not all square, and its upstream gradients are not ones
-    assert any(a != b[::-1] for a, b in nb08.MATMUL_SHAPES)
+def test_matmul_backward_cases_include_square_and_rectangular_matrices():
+    # rectangular cases catch a missing transpose by its shape, square ones by its values
+    assert any(a[0] != a[1] or b[0] != b[1] for a, b in nb08.MATMUL_SHAPES)
     assert any(a[0] == a[1] == b[0] == b[1] for a, b in nb08.MATMUL_SHAPES)
 
 
