@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets setup setup-dev clean
+.PHONY: course test notebooks bench bench-widgets bench-tensor setup setup-dev clean
 
 course:
 	bash tools/system-deps.sh course
@@ -29,12 +29,17 @@ notebooks:
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
-bench: setup-dev bench-widgets
+bench: setup-dev bench-tensor bench-widgets
 	$(PY) bench/bench_training.py
 
 # the widgets in the kernel: graph redraws, the dashboards' steps/s and redraws/s, the lab
 bench-widgets: setup-dev
 	$(PY) bench/bench_widgets.py
+
+# notebook 08's table: micrograd, the scalar engine, Tensor, numpy by hand (and PyTorch
+# CPU when .venv-torch or the course's Python has it; never a course requirement)
+bench-tensor: setup-dev
+	$(PY) bench/bench_tensor.py
 
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed

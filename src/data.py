@@ -7,16 +7,22 @@ compared with micrograd's demo without installing scikit-learn.
 Each function returns `(X, y)`: `X` is an (n, 2) float array of points, `y` an (n,)
 int array of class labels 0 and 1. For a margin loss, turn labels into -1 and +1 with
 `y * 2 - 1`.
+
+`load_digits` reads the 8x8 handwritten digits that ship with the course (a copy of the
+one scikit-learn bundles; `datasets/README.md` gives its source and licence), and
+`train_test_split` splits any data set into a training and a test part, by a seed.
 """
 
 from __future__ import annotations
 
+import gzip
 import math
 import numbers
+from importlib import resources
 
 import numpy as np
 
-__all__ = ["make_moons", "make_circles", "make_xor"]
+__all__ = ["make_moons", "make_circles", "make_xor", "load_digits", "train_test_split"]
 
 
 def _check_args(n_samples: object, noise: object, seed: object) -> np.random.RandomState:
@@ -99,3 +105,55 @@ def make_xor(
     X = corners[which]
     y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(int)
     return _shuffle_and_jitter(X, y, float(noise), rng)
+
+
+# ------------------------------------------------------------ handwritten digits
+
+DIGITS_FILE = "digits.csv.gz"  # in the package's datasets/ folder
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits: `X` (1797, 64) pixel values 0-16, `y` (1797,) digits 0-9.
+
+    Each row of `X` is an 8x8 image read row by row (`X[i].reshape(8, 8)` draws it);
+    0 is white paper, 16 a fully inked square. The file ships with the course, so
+    nothing is downloaded.
+    """
+    source = resources.files(__package__).joinpath("datasets", DIGITS_FILE)
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
+        table = np.loadtxt(text, delimiter=",", dtype=np.float64)
+    X = table[:, :-1]
+    y = table[:, -1].astype(np.int64)
+    return X, y
+
+
+def train_test_split(
+    X: np.ndarray, y: np.ndarray, test_fraction: float = 0.25, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle the samples by `seed` and hold out `test_fraction` of them for testing.
+
+    Returns `X_train, X_test, y_train, y_test` (scikit-learn's order). The same seed
+    always gives the same split.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise TypeError("X and y must be arrays with one row (or label) per sample")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have one row per sample each: X has {len(X)} rows, "
+                         f"y has {len(y)} labels")
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
+        raise TypeError(f"test_fraction must be a number between 0 and 1, got {test_fraction!r}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1 (e.g. 0.25), got {test_fraction!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be a whole number, got {seed!r}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed!r}")
+    n_test = int(round(len(y) * test_fraction))
+    if not 0 < n_test < len(y):
+        raise ValueError(f"splitting {len(y)} samples with test_fraction {test_fraction} leaves "
+                         "one part empty; use more samples or another fraction")
+    order = np.random.default_rng(int(seed)).permutation(len(y))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]

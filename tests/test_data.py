@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn import datasets as sklearn_datasets
 
-from backproplab.data import make_circles, make_moons, make_xor
+from backproplab.data import load_digits, make_circles, make_moons, make_xor, train_test_split
 
 GENERATORS = [make_moons, make_circles, make_xor]
 
@@ -148,3 +153,82 @@ def test_circles_factor(factor, error):
         make_circles(factor=factor)
     assert "factor" in str(info.value)
     assert repr(factor) in str(info.value)
+
+
+# ------------------------------------------------------------ handwritten digits
+
+def test_load_digits_shapes_labels_and_pixels():
+    X, y = load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and np.issubdtype(y.dtype, np.integer)
+    assert set(y.tolist()) == set(range(10))
+    assert X.min() == 0 and X.max() == 16 and (X == np.round(X)).all()
+    assert np.bincount(y).min() >= 170  # about 180 of each digit
+
+
+def test_load_digits_is_scikit_learns_data():
+    X, y = load_digits()
+    digits = sklearn_datasets.load_digits()
+    np.testing.assert_array_equal(X, digits.data)
+    np.testing.assert_array_equal(y, digits.target)
+
+
+def test_train_test_split_is_seeded_disjoint_and_complete():
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25, seed=0)
+    assert X_train.shape == (1348, 64) and X_test.shape == (449, 64)
+    assert y_train.shape == (1348,) and y_test.shape == (449,)
+    again = train_test_split(X, y, test_fraction=0.25, seed=0)
+    for a, b in zip((X_train, X_test, y_train, y_test), again):
+        np.testing.assert_array_equal(a, b)
+    other = train_test_split(X, y, test_fraction=0.25, seed=1)
+    assert not np.array_equal(other[1], X_test)
+    # every sample lands in exactly one part, with its own label
+    rows = np.vstack([X_train, X_test])
+    labels = np.concatenate([y_train, y_test])
+    keys = sorted(zip(map(bytes, rows), labels.tolist()))
+    assert keys == sorted(zip(map(bytes, X), y.tolist()))
+
+
+@pytest.mark.parametrize("kwargs, error, says", [
+    ({"test_fraction": 0}, ValueError, "between 0 and 1"),
+    ({"test_fraction": 1.5}, ValueError, "between 0 and 1"),
+    ({"test_fraction": "0.2"}, TypeError, "test_fraction"),
+    ({"seed": -1}, ValueError, "seed"),
+    ({"seed": 1.5}, TypeError, "seed"),
+])
+def test_train_test_split_bad_arguments(kwargs, error, says):
+    X, y = make_moons(20)
+    with pytest.raises(error, match=says):
+        train_test_split(X, y, **kwargs)
+
+
+def test_train_test_split_needs_one_label_per_row():
+    X, y = make_moons(20)
+    with pytest.raises(ValueError, match="20 rows.*19 labels"):
+        train_test_split(X, y[:19])
+    with pytest.raises(ValueError, match="empty"):
+        train_test_split(X[:2], y[:2], test_fraction=0.1)
+
+
+def test_digits_ship_in_a_non_editable_install(tmp_path):
+    # a plain `pip install .` (no -e) of a clean copy of the sources (no build/ or
+    # egg-info left by an earlier build): the data file must be inside the installed package
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "source"
+    shutil.copytree(root / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(source)], check=True, cwd=tmp_path)
+    assert (target / "backproplab" / "datasets" / "digits.csv.gz").is_file()
+    assert (target / "backproplab" / "datasets" / "README.md").is_file()
+    code = ("import backproplab.data as d; X, y = d.load_digits(); "
+            "print(d.__file__); print(X.shape, int(y.sum()))")
+    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONNOUSERSITE": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=tmp_path, check=True).stdout.splitlines()
+    assert out[0].startswith(str(target)), f"imported the editable copy: {out[0]}"
+    X, y = load_digits()
+    assert out[1] == f"{X.shape} {int(y.sum())}"
