@@ -27,7 +27,8 @@ from pathlib import Path
 
 __all__ = ["Check", "EnvironmentReport", "check_environment", "widget_test"]
 
-MIN_PYTHON = (3, 10)
+# pyproject.toml's requires-python: the pinned numpy, matplotlib and ipykernel need it
+MIN_PYTHON = (3, 11)
 # ipywidgets 8 talks to the JupyterLab extension in jupyterlab_widgets 3 (and only that)
 WIDGETS_MAJOR = 8
 LAB_WIDGETS_MAJOR = 3
