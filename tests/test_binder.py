@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_tools import NOTEBOOKS, ROOT, say
+from notebook_tools import NOTEBOOKS, ROOT, clean_env, repository_files, say
 
 RUN_ALL = r"""
 import json, sys
@@ -50,24 +50,6 @@ for path in runner.notebook_paths():
     report[path.name] = {"errors": problems(nb), "text": "\n".join(texts)}
 print(json.dumps(report))
 """
-
-
-def clean_env(work: Path) -> dict[str, str]:
-    """The environment of a fresh machine: nothing from this checkout's .venv leaks in."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"} and not k.startswith("JUPYTER")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if not p.startswith(str(ROOT / ".venv")))
-    env.update(JUPYTER_DATA_DIR=str(work / "data"), JUPYTER_CONFIG_DIR=str(work / "config"),
-               JUPYTER_RUNTIME_DIR=str(work / "runtime"), IPYTHONDIR=str(work / "ipython"))
-    return env
-
-
-def repository_files() -> list[str]:
-    """What a clone holds: the tracked files (plus new ones not yet committed)."""
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [f for f in out.splitlines() if (ROOT / f).is_file()]
 
 
 def binder_python(request) -> str:
