@@ -152,10 +152,10 @@ print(json.dumps(report))
 
 def colab_python(request) -> str:
     pyenv = Path.home() / ".pyenv" / "versions"
-    candidates = [shutil.which(f"python{COLAB_PYTHON}")]
-    candidates += [str(p / "bin" / "python3") for p in sorted(pyenv.glob(f"{COLAB_PYTHON}.*"))]
-    for found in candidates:
-        if found and Path(found).is_file():
+    candidates = [str(p / "bin" / "python3") for p in sorted(pyenv.glob(f"{COLAB_PYTHON}.*"))]
+    candidates.append(shutil.which(f"python{COLAB_PYTHON}"))
+    for found in candidates:  # a pyenv shim can exist and still refuse to run
+        if found and subprocess.run([found, "--version"], capture_output=True).returncode == 0:
             return found
     say(request.config, f"colab: no Python {COLAB_PYTHON} on this machine; using Colab's library "
                         f"pins with Python {sys.version.split()[0]}")

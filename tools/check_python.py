@@ -41,12 +41,23 @@ def floor():
     return int(match.group(1)), int(match.group(2))
 
 
+def _runs(path):
+    import subprocess
+
+    with open(os.devnull, "w") as devnull:
+        try:
+            return subprocess.call([path, "--version"], stdout=devnull, stderr=devnull) == 0
+        except OSError:
+            return False
+
+
 def suitable_pythons(wanted):
     """Other `pythonX.Y` programs on the PATH that meet the floor, newest first."""
     found = []
     for minor in range(20, wanted[1] - 1, -1):
         name = "python{}.{}".format(wanted[0], minor)
-        if which(name):
+        path = which(name)
+        if path and _runs(path):  # a pyenv shim is on the PATH even where it cannot run
             found.append(name)
     return found
 
