@@ -99,7 +99,8 @@ def binder(tmp_path_factory, request):
     base = pip(venv, "install", "-q", *REPO2DOCKER_BASE, cwd=work, env=env)
     assert base.returncode == 0, f"could not install repo2docker's base versions:\n{base.stderr[-3000:]}"
     # as repo2docker does: from the repository root, binder/requirements.txt over the base
-    install = pip(venv, "install", "-q", "--no-cache-dir", "-r", "binder/requirements.txt", cwd=repo, env=env)
+    # (it adds --no-cache-dir, which changes only what pip keeps afterwards)
+    install = pip(venv, "install", "-q", "-r", "binder/requirements.txt", cwd=repo, env=env)
     assert install.returncode == 0, f"pip install -r binder/requirements.txt failed:\n{install.stderr[-3000:]}"
     # pip installs over a conflict with only a warning; Binder's JupyterLab then breaks
     check = pip(venv, "check", cwd=repo, env=env)
@@ -181,7 +182,7 @@ def test_every_notebook_runs_clean_in_the_binder_environment(binder, request):
     assert "imported from this course's src/" in check
     assert "there is no course .venv here" in check
     say(request.config, f"binder: {len(report)} notebooks ran clean in a fresh environment "
-                        "built from binder/ alone")
+                        "built as repo2docker does: its base versions, then binder/")
 
 
 def test_readme_launch_links_open_jupyterlab_on_existing_notebooks():
