@@ -33,8 +33,8 @@ MIN_PYTHON = (3, 11)
 # ipywidgets 8 with jupyterlab_widgets 3 (the course's pins), ipywidgets 7 with 1 (Colab's 7.7.1)
 LAB_WIDGETS_FOR = {8: 3, 7: 1}
 LAB_EXTENSION = Path("@jupyter-widgets", "jupyterlab-manager")
-WIDGET_TEST_TEXT = ("Test slider: when the notebook runs in Jupyter, Binder or Colab, a slider "
-                    "appears here, with a line under it that follows it as it moves.")
+WIDGET_TEST_TEXT = ("Test slider: in Jupyter, Binder or Colab a slider appears here, "
+                    "and a line under it follows it.")
 STATUSES = {"ok": "✓ ok", "missing": "✗ missing", "look": "? look below"}
 
 
@@ -306,6 +306,9 @@ def widget_test():
     slider.observe(follow, names="value")
 
     class TestSlider(widgets.VBox):
+        def __repr__(self) -> str:  # what ipywidgets 7 shows instead (up to 110 characters)
+            return WIDGET_TEST_TEXT
+
         def _repr_mimebundle_(self, **kwargs):  # what GitHub and nbviewer show instead
             bundle = super()._repr_mimebundle_(**kwargs)
             if isinstance(bundle, dict):

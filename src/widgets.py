@@ -81,6 +81,18 @@ class Lab(W.VBox):
             bundle["text/plain"] = self.static_text  # whole, not cut at 110 characters
         return bundle
 
+    if hasattr(W.DOMWidget, "_ipython_display_"):  # ipywidgets 7 (Colab's) shows itself so
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+
+            data = {"text/plain": self.static_text or repr(self)[:110]}
+            if self._view_name is not None:
+                data["application/vnd.jupyter.widget-view+json"] = {
+                    "version_major": 2, "version_minor": 0, "model_id": self._model_id}
+            display(data, raw=True)
+            if self._view_name is not None:
+                self._handle_displayed(**kwargs)
+
     def refresh(self) -> None:
         """Redraw from the current control values (errors are shown, not raised)."""
         self._guarded(self._refresh)()

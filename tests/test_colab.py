@@ -217,7 +217,12 @@ def test_every_notebook_runs_clean_alone_as_on_colab(colab, request):
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert sorted(report) == sorted(p.name for p in NOTEBOOKS)
     assert {name: r["errors"] for name, r in report.items() if r["errors"]} == {}
+    # the widgets' text form (what a copy saved from Colab shows on GitHub) is a sentence
+    assert [name for name, r in report.items() if "children=" in r["text"]] == []
+    assert all("It is interactive when the notebook runs in Jupyter, Binder or Colab" in r["text"]
+               for name, r in report.items() if name != "00_start_here.ipynb")
     check = report["00_start_here.ipynb"]["text"]
+    assert "Test slider: in Jupyter, Binder or Colab" in check
     assert "Everything the course needs is here" in check, check
     assert "drawn by Colab" in check and "installed on this Colab session" in check
     assert "requirements.txt" not in check and "✗" not in check
