@@ -11,21 +11,24 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets bench-tensor setup setup-dev clean
+.PHONY: course test notebooks bench bench-widgets bench-tensor setup setup-dev clean python-check
 
 course:
-	bash tools/system-deps.sh course
+	@$(MAKE) --no-print-directory python-check
+	PYTHON=$(PYTHON) bash tools/system-deps.sh course
 	@$(MAKE) --no-print-directory setup
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
 
 test:
-	bash tools/system-deps.sh test
+	@$(MAKE) --no-print-directory python-check
+	PYTHON=$(PYTHON) bash tools/system-deps.sh test
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) -m pytest
 
 # re-run every notebook in a fresh kernel and store its outputs (the committed outputs)
 notebooks:
-	bash tools/system-deps.sh course
+	@$(MAKE) --no-print-directory python-check
+	PYTHON=$(PYTHON) bash tools/system-deps.sh course
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
@@ -44,7 +47,14 @@ bench-tensor: setup-dev
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed
 
+# the Python floor first (pyproject's requires-python), with what to install if it is too old;
+# an existing .venv is checked too, in case it was made with an older Python
+python-check:
+	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) tools/check_python.py; fi
+	@if [ -x $(PY) ]; then $(PY) tools/check_python.py; fi
+
 $(VENV)/bin/python:
+	@$(PYTHON) tools/check_python.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 

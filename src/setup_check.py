@@ -27,11 +27,14 @@ from pathlib import Path
 
 __all__ = ["Check", "EnvironmentReport", "check_environment", "widget_test"]
 
-MIN_PYTHON = (3, 10)
-# ipywidgets 8 talks to the JupyterLab extension in jupyterlab_widgets 3 (and only that)
-WIDGETS_MAJOR = 8
-LAB_WIDGETS_MAJOR = 3
+# pyproject.toml's requires-python: the pinned numpy, matplotlib and ipykernel need it
+MIN_PYTHON = (3, 11)
+# the JupyterLab extension (jupyterlab_widgets) that each ipywidgets major version talks to:
+# ipywidgets 8 with jupyterlab_widgets 3 (the course's pins), ipywidgets 7 with 1 (Colab's 7.7.1)
+LAB_WIDGETS_FOR = {8: 3, 7: 1}
 LAB_EXTENSION = Path("@jupyter-widgets", "jupyterlab-manager")
+WIDGET_TEST_TEXT = ("Test slider: in Jupyter, Binder or Colab a slider appears here, "
+                    "and a line under it follows it.")
 STATUSES = {"ok": "✓ ok", "missing": "✗ missing", "look": "? look below"}
 
 
@@ -129,6 +132,11 @@ def _course_root(start: Path) -> Path | None:
     return None
 
 
+def in_colab() -> bool:
+    """True in a Google Colab kernel (it loads `google.colab` when it starts)."""
+    return "google.colab" in sys.modules
+
+
 def _check_python(details: dict[str, str]) -> Check:
     version = ".".join(str(n) for n in sys.version_info[:3])
     details["python"] = f"{version} ({sys.executable})"
@@ -140,11 +148,16 @@ def _check_python(details: dict[str, str]) -> Check:
                  "then rebuild the course environment (`make clean course`)")
 
 
-def _check_dot(details: dict[str, str]) -> Check:
+def _check_dot(details: dict[str, str], colab: bool) -> Check:
     name = "Graphviz `dot` (draws the graphs)"
     how = ("install graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
            "`brew install graphviz` (macOS), `winget install graphviz` (Windows), "
            "then restart JupyterLab. Until then graphs are shown as text outlines.")
+    package = "install the course requirements: `pip install -r requirements.txt`"
+    if colab:
+        how = ("run `!apt-get install -y graphviz` in a cell. Until then graphs are shown "
+               "as text outlines.")
+        package = "run `%pip install graphviz` in a cell"
     path = shutil.which("dot")
     if path is None:
         return Check(name, "missing", "no `dot` program on the PATH", how)
@@ -153,7 +166,7 @@ def _check_dot(details: dict[str, str]) -> Check:
         import graphviz
     except ImportError:
         return Check(name, "missing", "`dot` is there but the Python package graphviz is not",
-                     "install the course requirements: `pip install -r requirements.txt`")
+                     package)
     try:
         version = graphviz.version()
     except Exception as error:  # not executable, crashes, prints something unexpected
@@ -169,13 +182,20 @@ def _version_of(module: str) -> str | None:
         return None
 
 
-def _check_widgets(details: dict[str, str]) -> Check:
+def _check_widgets(details: dict[str, str], colab: bool) -> Check:
     name = "Widgets (sliders, buttons)"
     install = "install the course requirements: `pip install -r requirements.txt`, " \
               "then restart JupyterLab and reload the page"
     widgets = _version_of("ipywidgets")
-    lab = _version_of("jupyterlab_widgets")
     details["ipywidgets"] = str(widgets)
+    look = ("move the test slider below: if you see text instead of a slider, "
+            "see Troubleshooting in the README")
+    if colab:  # Colab's page draws ipywidgets itself: there is no JupyterLab extension
+        if widgets is None:
+            return Check(name, "missing", "the Python package ipywidgets is not installed",
+                         "run `%pip install ipywidgets` in a cell, then *Runtime → Restart session*")
+        return Check(name, "look", f"ipywidgets {widgets}, drawn by Colab", look)
+    lab = _version_of("jupyterlab_widgets")
     details["jupyterlab_widgets"] = str(lab)
     if widgets is None:
         return Check(name, "missing", "the Python package ipywidgets is not installed", install)
@@ -183,11 +203,12 @@ def _check_widgets(details: dict[str, str]) -> Check:
         return Check(name, "missing",
                      f"ipywidgets {widgets}, but not jupyterlab_widgets (JupyterLab's half)",
                      install)
-    if _major(widgets) != WIDGETS_MAJOR or _major(lab) != LAB_WIDGETS_MAJOR:
+    wanted = LAB_WIDGETS_FOR.get(_major(widgets))
+    if wanted is None or _major(lab) != wanted:
+        pairs = " or ".join(f"{w}.x with {j}.x" for w, j in LAB_WIDGETS_FOR.items())
         return Check(name, "missing",
                      f"ipywidgets {widgets} with jupyterlab_widgets {lab}: versions that "
-                     f"do not work together (need {WIDGETS_MAJOR}.x with "
-                     f"{LAB_WIDGETS_MAJOR}.x)", install)
+                     f"do not work together (need {pairs})", install)
     from jupyter_core.paths import jupyter_path
 
     folders = [Path(p) / LAB_EXTENSION for p in jupyter_path("labextensions")]
@@ -197,34 +218,54 @@ def _check_widgets(details: dict[str, str]) -> Check:
         return Check(name, "missing",
                      f"ipywidgets {widgets}, but JupyterLab's widget extension files are "
                      "not in this environment", install)
-    return Check(name, "look", f"ipywidgets {widgets} with jupyterlab_widgets {lab}",
-                 "move the test slider below: if you see text instead of a slider, "
-                 "see Troubleshooting in the README")
+    return Check(name, "look", f"ipywidgets {widgets} with jupyterlab_widgets {lab}", look)
 
 
-def _check_package(details: dict[str, str], root: Path | None) -> Check:
+def _same_code(installed: Path, src: Path) -> bool:
+    """True when an installed copy of the package holds exactly the .py files of `src`."""
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*.py"))
+                if "__pycache__" not in f.parts}
+
+    try:
+        return src.is_dir() and files(installed) == files(src)
+    except OSError:
+        return False
+
+
+def _check_package(details: dict[str, str], root: Path | None, colab: bool) -> Check:
     name = "Course code (`backproplab`)"
     try:
         import backproplab
     except ImportError:
+        if colab:
+            return Check(name, "missing", "`import backproplab` fails in this kernel",
+                         "run the notebook's first code cell: on Colab it installs the "
+                         "course's code (then run the others)")
         return Check(name, "missing", "`import backproplab` fails in this kernel",
                      "from the course folder run `pip install -e .` in the course's "
                      "environment, or use `make course`")
     location = Path(backproplab.__file__).resolve().parent
     details["backproplab"] = str(location)
+    if colab:
+        return Check(name, "ok", "installed on this Colab session")
     if root is None:
         return Check(name, "ok", "importable")
     if location == (root / "src").resolve():
         return Check(name, "ok", "imported from this course's src/")
+    if _same_code(location, root / "src"):  # a JupyterHub image with the course installed
+        return Check(name, "ok", "installed, the same code as this course's src/")
     return Check(name, "missing", f"imported from {location}, not from this course's src/",
                  "run `pip install -e .` in the course folder, so your kernel uses "
                  "this copy of the code")
 
 
-def _check_kernel(details: dict[str, str], root: Path | None) -> Check:
+def _check_kernel(details: dict[str, str], root: Path | None, colab: bool) -> Check:
     name = "Kernel environment"
     prefix = Path(sys.prefix).resolve()
     details["kernel environment"] = str(prefix)
+    if colab:
+        return Check(name, "ok", "Google Colab's (files you make vanish when the session ends)")
     venv = root / ".venv" if root is not None else None
     if venv is None or not venv.is_dir():
         return Check(name, "ok", "the one JupyterLab started (there is no course .venv here)")
@@ -238,14 +279,16 @@ def _check_kernel(details: dict[str, str], root: Path | None) -> Check:
 def check_environment() -> EnvironmentReport:
     """Check Python, graphviz's `dot`, widgets and the course code; return the report."""
     details: dict[str, str] = {}
+    colab = in_colab()
     root = _course_root(Path.cwd().resolve())
     details["course folder"] = str(root) if root else "not found above the current folder"
+    details["Google Colab"] = "yes" if colab else "no"
     checks = [
         _check_python(details),
-        _check_package(details, root),
-        _check_kernel(details, root),
-        _check_dot(details),
-        _check_widgets(details),
+        _check_package(details, root, colab),
+        _check_kernel(details, root, colab),
+        _check_dot(details, colab),
+        _check_widgets(details, colab),
     ]
     return EnvironmentReport(checks, details)
 
@@ -261,4 +304,15 @@ def widget_test():
         caption.value = f"The kernel saw {change['new']}: widgets work here."
 
     slider.observe(follow, names="value")
-    return widgets.VBox([slider, caption])
+
+    class TestSlider(widgets.VBox):
+        def __repr__(self) -> str:  # what ipywidgets 7 shows instead (up to 110 characters)
+            return WIDGET_TEST_TEXT
+
+        def _repr_mimebundle_(self, **kwargs):  # what GitHub and nbviewer show instead
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/plain"] = WIDGET_TEST_TEXT
+            return bundle
+
+    return TestSlider([slider, caption])

@@ -54,15 +54,46 @@ def _describe(x: object) -> str:
     return f"{type(x).__name__} {text}"
 
 
-class Lab(W.VBox):
-    """A course widget: a VBox that also keeps its controls and latest results."""
+# what a static page (GitHub, nbviewer, an HTML export) shows in place of a widget
+_RUNS_WHERE = ("It is interactive when the notebook runs in Jupyter, Binder or Colab; "
+               "here the static figure before it shows where it starts.")
 
-    def __init__(self, children=(), **kwargs):
+
+class Lab(W.VBox):
+    """A course widget: a VBox that also keeps its controls and latest results.
+
+    `static_text` is what a page that cannot run widgets shows instead of this one
+    (GitHub and nbviewer read a widget's text form): a sentence saying what it does.
+    """
+
+    def __init__(self, children=(), static_text: str = "", **kwargs):
         super().__init__(children=list(children), **kwargs)
+        self.static_text = f"{static_text} {_RUNS_WHERE}" if static_text else ""
         self.controls: dict[str, W.Widget] = {}
         self.errors = W.HTML(value="")
         self.last_error: BaseException | None = None
         self._refresh: Callable[[], None] = lambda: None
+
+    def __repr__(self) -> str:
+        return self.static_text or super().__repr__()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if self.static_text and isinstance(bundle, dict):
+            bundle["text/plain"] = self.static_text  # whole, not cut at 110 characters
+        return bundle
+
+    if hasattr(W.DOMWidget, "_ipython_display_"):  # ipywidgets 7 (Colab's) shows itself so
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+
+            data = {"text/plain": self.static_text or repr(self)[:110]}
+            if self._view_name is not None:
+                data["application/vnd.jupyter.widget-view+json"] = {
+                    "version_major": 2, "version_minor": 0, "model_id": self._model_id}
+            display(data, raw=True)
+            if self._view_name is not None:
+                self._handle_displayed(**kwargs)
 
     def refresh(self) -> None:
         """Redraw from the current control values (errors are shown, not raised)."""
@@ -123,6 +154,10 @@ def _number(x: object, what: str) -> float:
     return float(x)
 
 
+# ipywidgets 8 takes step=None (no steps); ipywidgets 7 (Google Colab's) needs a number
+_NO_STEP = None if int(W.__version__.split(".")[0]) >= 8 else 1e-12
+
+
 def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSlider:
     """A slider from a number (the start value) or a (min, max, value) triple."""
     if isinstance(spec, tuple):
@@ -140,7 +175,7 @@ def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSl
         value=value,
         # the browser snaps a slider's value to its steps as soon as it shows it, so a
         # start value such as the lecture's bias 6.8813735870195432 gets no steps
-        step=0.01 if round(value, 2) == value else None,
+        step=0.01 if round(value, 2) == value else _NO_STEP,
         description=name,
         continuous_update=continuous_update,
         readout_format=".2f",
@@ -231,7 +266,8 @@ def graph_explorer(
     holding the SVG), `summary` (the output value and input gradients).
     """
     names = _input_names(f, defaults)
-    lab = Lab()
+    lab = Lab(static_text="Graph explorer: a slider for each input; the computation graph is redrawn "
+                          "with every node's value and gradient as the sliders move.")
     sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
     lab.controls = sliders
     lab.graph = W.HTML()
@@ -319,7 +355,8 @@ def chain_rule_paths(
     `paths` (the HTML widget with the table), `drawing`, `dot`, `graph`.
     """
     names = _input_names(f, defaults)
-    lab = Lab()
+    lab = Lab(static_text="Chain-rule paths: a slider for each input; a table lists every path from "
+                          "each input to the output, the local slope on each edge and their product.")
     sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
     lab.controls = sliders
     lab.paths = W.HTML()
@@ -394,7 +431,8 @@ def neuron_playground(
     b = _number(b, "b")
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-    lab = Lab()
+    lab = Lab(static_text="Neuron playground: sliders for the inputs, weights and bias and a menu for "
+                          "the activation; the neuron's graph, output and gradients follow them.")
     controls: dict[str, W.Widget] = {}
     for i, v in enumerate(xs, 1):
         controls[f"x{i}"] = _float_slider(f"x{i}", v, continuous_update)
@@ -506,7 +544,8 @@ def derivative_lab(
     lo, hi = viz._check_range(xlim)
     if not lo <= x <= hi:
         raise ValueError(f"x = {x} is outside xlim {xlim}")
-    lab = Lab()
+    lab = Lab(static_text="Derivative lab: sliders for x and the step h; the secant through x and x + h "
+                          "against the tangent, the difference estimates and their error against h.")
     lab.controls = {
         "x": W.FloatSlider(min=lo, max=hi, value=x, step=0.05, description="x",
                            continuous_update=continuous_update, readout_format=".2f"),
@@ -678,7 +717,8 @@ def backprop_stepper(
     names = viz.node_names(order)
     sequence = list(reversed(order))
     steps = _record_backward(root, order, sequence, names)
-    lab = Lab()
+    lab = Lab(static_text="Backpropagation stepper: Play, or the step slider, fills in one node's "
+                          "gradient at a time, with the chain-rule line for that step.")
     n = len(sequence)
     play = W.Play(min=0, max=n, value=0, step=1, interval=interval, description="Play",
                   repeat=False, show_repeat=False)
@@ -790,7 +830,8 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
                                ("redraw_interval", redraw_interval, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
-    lab = Lab()
+    lab = Lab(static_text="Training dashboard: Play or Step runs training steps, with a learning-rate "
+                          "slider; the loss curve and the decision boundary follow.")
     lab.trainer = trainer
     # The Play widget is the play / pause / stop buttons; its own ticks are not used
     # (they queue up in the kernel behind a step that is still running, and would run

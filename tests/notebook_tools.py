@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,3 +61,21 @@ def problems(nb) -> list[str]:
             elif output.output_type == "stream" and output.name == "stderr":
                 found.append(f"cell {index} wrote to stderr: {output.text[:500]}")
     return found
+
+
+def clean_env(work: Path) -> dict[str, str]:
+    """The environment of a fresh machine: nothing from this checkout's .venv leaks in."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"} and not k.startswith("JUPYTER")}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                  if not p.startswith(str(ROOT / ".venv")))
+    env.update(JUPYTER_DATA_DIR=str(work / "data"), JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTER_RUNTIME_DIR=str(work / "runtime"), IPYTHONDIR=str(work / "ipython"))
+    return env
+
+
+def repository_files() -> list[str]:
+    """What a clone holds: the tracked files (plus new ones not yet committed)."""
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [f for f in out.splitlines() if (ROOT / f).is_file()]

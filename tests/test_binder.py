@@ -1,11 +1,26 @@
 """Binder builds the course from binder/ alone: rebuild that here as far as one machine can.
 
-repo2docker (what mybinder.org runs) installs the apt packages in binder/apt.txt, the
-Python of binder/runtime.txt, then runs `pip install -r binder/requirements.txt` from
-the repository root, and starts JupyterLab from that environment. These tests copy the
-repository as a clone would have it, build a fresh virtual environment from
-binder/requirements.txt alone, and run every notebook in that environment's own kernel
-(the outputs are read, never written back).
+What repo2docker (what mybinder.org runs) does, read in its source
+(github.com/jupyterhub/repo2docker, repo2docker/buildpacks/, commit 808ae6bb, 2026-08):
+- binder/runtime.txt `python-3.11` picks conda/environment.py-3.11-linux-64.lock: a base
+  environment with Python 3.11.14, JupyterLab 4.4.9, notebook 7.4.7, jupyter_server 2.17.0,
+  ipykernel 7.0.1, ipywidgets 8.1.7, jupyterhub-singleuser 5.4.0 and more, already
+  installed. The kernel runs in that same environment (`KERNEL_PYTHON_PREFIX`).
+- python/__init__.py: `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r
+  "binder/requirements.txt"`, as the notebook user, in `${REPO_DIR}` (base.py's WORKDIR).
+  Because the file holds a local requirement (`-e .`), this runs after the whole
+  repository is copied in. With a binder/ folder, repo2docker does not also run
+  `pip install .` and ignores pyproject.toml's requires-python.
+- base.py: then `chmod +x binder/postBuild` and `./binder/postBuild`, as the notebook
+  user, from `${REPO_DIR}`.
+So these tests copy the repository as a clone would have it, build a virtual environment
+that first holds the base environment's versions (`REPO2DOCKER_BASE`), install
+binder/requirements.txt over it from the repository root, fail on any dependency conflict
+(`pip check`) or any JupyterLab extension marked broken before running anything, run
+postBuild as repo2docker does, and run every notebook in that environment's own kernel
+(the outputs are read, never written back). What one machine cannot copy: the conda
+packages (pip's wheels of the same versions stand in), Python 3.11.14 (this machine's
+3.11 stands in), and the separate notebook user (the tests run as whoever runs them).
 """
 
 from __future__ import annotations
@@ -20,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_tools import NOTEBOOKS, ROOT, say
+from notebook_tools import NOTEBOOKS, ROOT, clean_env, repository_files, say
 
 RUN_ALL = r"""
 import json, sys
@@ -37,24 +52,6 @@ print(json.dumps(report))
 """
 
 
-def clean_env(work: Path) -> dict[str, str]:
-    """The environment of a fresh machine: nothing from this checkout's .venv leaks in."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"} and not k.startswith("JUPYTER")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if not p.startswith(str(ROOT / ".venv")))
-    env.update(JUPYTER_DATA_DIR=str(work / "data"), JUPYTER_CONFIG_DIR=str(work / "config"),
-               JUPYTER_RUNTIME_DIR=str(work / "runtime"), IPYTHONDIR=str(work / "ipython"))
-    return env
-
-
-def repository_files() -> list[str]:
-    """What a clone holds: the tracked files (plus new ones not yet committed)."""
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [f for f in out.splitlines() if (ROOT / f).is_file()]
-
-
 def binder_python(request) -> str:
     runtime = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
     version = runtime.removeprefix("python-")
@@ -64,6 +61,28 @@ def binder_python(request) -> str:
     say(request.config, f"binder: no python{version} on this machine; building with "
                         f"Python {sys.version.split()[0]} instead")
     return sys.executable
+
+
+# repo2docker's base environment for Python 3.11 (conda/environment.py-3.11-linux-64.lock),
+# the Jupyter packages binder/requirements.txt is installed on top of
+REPO2DOCKER_BASE = [
+    "notebook==7.4.7", "jupyterlab==4.4.9", "jupyter_server==2.17.0", "jupyterlab_server==2.27.3",
+    "ipykernel==7.0.1", "ipython==9.6.0", "ipywidgets==8.1.7", "jupyterlab_widgets==3.0.15",
+    "jupyter-offlinenotebook==0.3.2", "jupyter-resource-usage==1.2.0", "jupyterhub==5.4.0",
+]
+
+
+def pip(venv: Path, *args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([str(venv / "bin" / "python"), "-m", "pip", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+def broken_extensions(listing: str) -> list[str]:
+    """The lines of `jupyter labextension list` that report an extension as not working
+    (it marks them `X` in red, and lists them again under "may be outdated")."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", listing)
+    bad = re.compile(r"\sX$|is not compatible|incompatible|outdated|not found|error", re.I)
+    return [line.strip() for line in plain.splitlines() if bad.search(line.rstrip())]
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +96,43 @@ def binder(tmp_path_factory, request):
     env = clean_env(work)
     subprocess.run([binder_python(request), "-m", "venv", str(venv)], check=True, env=env)
     env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
-    # as repo2docker does: from the repository root, binder/requirements.txt alone
-    install = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],
-        cwd=repo, env=env, capture_output=True, text=True)
+    base = pip(venv, "install", "-q", *REPO2DOCKER_BASE, cwd=work, env=env)
+    assert base.returncode == 0, f"could not install repo2docker's base versions:\n{base.stderr[-3000:]}"
+    # as repo2docker does: from the repository root, binder/requirements.txt over the base
+    # (it adds --no-cache-dir, which changes only what pip keeps afterwards)
+    install = pip(venv, "install", "-q", "-r", "binder/requirements.txt", cwd=repo, env=env)
     assert install.returncode == 0, f"pip install -r binder/requirements.txt failed:\n{install.stderr[-3000:]}"
-    # then, still from the root, binder/postBuild
-    post = subprocess.run(["bash", "binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True)
+    # pip installs over a conflict with only a warning; Binder's JupyterLab then breaks
+    check = pip(venv, "check", cwd=repo, env=env)
+    assert check.returncode == 0, (
+        "binder/requirements.txt conflicts with repo2docker's base environment "
+        f"({' '.join(REPO2DOCKER_BASE[:2])} ...):\n{check.stdout}{check.stderr}")
+    # then, still from the root, binder/postBuild, made executable and run by its #! line
+    (repo / "binder" / "postBuild").chmod(0o755)
+    post = subprocess.run(["./binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True)
     assert post.returncode == 0, f"binder/postBuild failed:\n{post.stderr[-3000:]}"
+    listing = subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "list"],
+                             cwd=repo, env=env, capture_output=True, text=True)
+    text = listing.stdout + listing.stderr
+    assert listing.returncode == 0 and broken_extensions(text) == [], (
+        f"JupyterLab on Binder would show broken extensions:\n{text}")
     return repo, venv, env
+
+
+def test_broken_extension_lines_are_recognised():
+    # what `jupyter labextension list` printed when notebook 7.4.7 met JupyterLab 4.6.6
+    listing = (
+        "JupyterLab v4.6.6\n"
+        "        jupyter-offlinenotebook v0.3.2 \x1b[32menabled\x1b[0m \x1b[32mOK\x1b[0m\n"
+        "        @jupyter-notebook/lab-extension v7.4.7 \x1b[32menabled\x1b[0m \x1b[31m X\x1b[0m\n"
+        "        @jupyter-widgets/jupyterlab-manager v5.0.16 \x1b[32menabled\x1b[0m "
+        "\x1b[32mOK\x1b[0m (python, jupyterlab_widgets)\n\n\n"
+        "   The following extensions may be outdated or specify dependencies that are "
+        "incompatible with the current version of jupyterlab:\n"
+        "        @jupyter-notebook/lab-extension\n")
+    found = broken_extensions(listing)
+    assert any("@jupyter-notebook/lab-extension v7.4.7" in line for line in found)
+    assert not any("jupyterlab-manager" in line for line in found)
 
 
 def test_binder_jupyterlab_shows_no_news_popup(binder):
@@ -135,7 +182,7 @@ def test_every_notebook_runs_clean_in_the_binder_environment(binder, request):
     assert "imported from this course's src/" in check
     assert "there is no course .venv here" in check
     say(request.config, f"binder: {len(report)} notebooks ran clean in a fresh environment "
-                        "built from binder/ alone")
+                        "built as repo2docker does: its base versions, then binder/")
 
 
 def test_readme_launch_links_open_jupyterlab_on_existing_notebooks():

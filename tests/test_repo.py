@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -194,3 +196,84 @@ def test_binder_python_matches_the_course():
                         (ROOT / "pyproject.toml").read_text(encoding="utf-8"))[1]
     assert int(runtime.split(".")[1]) >= int(minimum.split(".")[1])
     assert "graphviz" in (ROOT / "binder" / "apt.txt").read_text(encoding="utf-8").split()
+
+
+# --- the Python floor: one number, stated in the README, pyproject.toml, the environment
+# check and tools/check_python.py, and the one the pinned packages really need ---------------
+
+def stated_floor() -> tuple[int, int]:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    major, minor = re.search(r'^requires-python\s*=\s*">=(\d+)\.(\d+)"', text, re.M).groups()
+    return int(major), int(minor)
+
+
+def load_check_python():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_python", ROOT / "tools" / "check_python.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_python_floor_is_the_same_in_readme_pyproject_and_environment_check():
+    from backproplab import setup_check
+
+    floor = stated_floor()
+    wanted = "%d.%d" % floor
+    assert setup_check.MIN_PYTHON == floor
+    assert load_check_python().floor() == floor
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = set(re.findall(r"Python (3\.\d+) or newer", readme))
+    assert stated == {wanted}, f"README states the floor as {sorted(stated)}, pyproject as {wanted}"
+
+
+def test_python_floor_is_what_the_pins_need():
+    """Every pinned package installs on the floor, and the floor is no higher than they need."""
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    floor = stated_floor()
+    at_floor = "%d.%d.0" % floor
+    below = "%d.%d.99" % (floor[0], floor[1] - 1)
+    needs = {}
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for package, version in pins(ROOT / name).items():
+            installed = metadata.version(package)
+            assert installed == version, (
+                f"{package} {installed} is installed, {name} pins {version}: run `make setup-dev`")
+            needs[package] = SpecifierSet(metadata.metadata(package).get("Requires-Python") or "")
+    too_old = {p: str(s) for p, s in needs.items() if not s.contains(at_floor)}
+    assert too_old == {}, f"these pins need a newer Python than the stated floor {floor}: {too_old}"
+    assert any(not s.contains(below) for s in needs.values()), (
+        f"no pin needs Python {floor[0]}.{floor[1]}: the floor can be lowered")
+
+
+def test_python_below_the_floor_is_told_what_to_install():
+    check = load_check_python()
+    floor = stated_floor()
+    older = (floor[0], floor[1] - 1, 13, "final", 0)
+    text = check.message(older, floor, ["python3.12"])
+    assert "needs Python %d.%d or newer" % floor in text
+    assert "make course PYTHON=python3.12" in text
+    assert "apt-get install" in text and "brew install" in text and "winget install" in text
+    assert check.message(sys.version_info, floor, []) == ""
+
+
+def test_make_stops_at_the_python_check_before_making_a_venv(tmp_path):
+    # the course's Makefile and check, with a floor no Python meets yet
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    (tmp_path / "tools").mkdir()
+    shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
+    shutil.copy2(ROOT / "tools" / "check_python.py", tmp_path / "tools" / "check_python.py")
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        re.sub(r'requires-python = ">=[\d.]+"', 'requires-python = ">=3.99"', text), encoding="utf-8")
+    for target in ("python-check", "setup"):
+        run = subprocess.run(["make", target, f"PYTHON={sys.executable}"], cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert run.returncode != 0, run.stdout
+        assert "the course needs Python 3.99 or newer" in run.stderr
+        assert not (tmp_path / ".venv").exists(), f"`make {target}` made a venv first"

@@ -169,3 +169,68 @@ def test_html_table_shows_code_as_code_and_escapes_the_rest():
     assert "<code>dot</code>" in html and "<code>make course</code>" in html
     assert "`" not in html
     assert "&lt;dot&gt;" in html
+
+
+# --- Google Colab: the notebook alone, Colab's own packages, ipywidgets 7 ------------------
+
+@pytest.fixture
+def on_colab(monkeypatch, tmp_path):
+    """A Colab kernel as the check sees it: `google.colab` loaded, the notebook in an
+    empty folder (/content), no course folder or .venv around it."""
+    import types
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.chdir(tmp_path)
+
+
+def test_colab_is_recognised_and_nothing_is_missing(on_colab):
+    if shutil.which("dot") is None:
+        pytest.skip("this machine has no graphviz `dot`")
+    report = check_environment()
+    assert report.ok, str(report)
+    assert "drawn by Colab" in by_name(report, "Widgets").found
+    assert "Colab" in by_name(report, "Kernel").found
+    assert "vanish when the session ends" in by_name(report, "Kernel").found
+    assert "Google Colab: yes" in report.details()
+    assert "requirements.txt" not in str(report) and "make course" not in str(report)
+
+
+def test_colab_advice_is_for_colab(on_colab, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot`
+    hide_modules(monkeypatch, "backproplab", "ipywidgets")
+    report = check_environment()
+    fixes = " ".join(c.fix for c in report.problems)
+    assert "!apt-get install -y graphviz" in fixes
+    assert "%pip install ipywidgets" in fixes
+    assert "first code cell" in by_name(report, "Course code").fix
+    assert "requirements.txt" not in fixes and "pip install -e ." not in fixes
+
+
+@pytest.mark.parametrize("widgets_version, lab_version, works", [
+    ("8.1.9", "3.0.16", True), ("7.7.1", "1.1.1", True),
+    ("8.1.9", "1.1.0", False), ("7.7.1", "3.0.16", False), ("6.0.0", "1.1.0", False),
+])
+def test_widget_version_pairs(in_notebooks, monkeypatch, widgets_version, lab_version, works):
+    import ipywidgets
+    import jupyterlab_widgets
+
+    monkeypatch.setattr(ipywidgets, "__version__", widgets_version)
+    monkeypatch.setattr(jupyterlab_widgets, "__version__", lab_version)
+    widgets = by_name(check_environment(), "Widgets")
+    assert (widgets.status == "look") is works, widgets
+    if not works:
+        assert "8.x with 3.x or 7.x with 1.x" in widgets.found
+
+
+def test_installed_copy_of_the_same_code_is_fine(in_notebooks, monkeypatch, tmp_path):
+    # a JupyterHub image: the course installed (not editable), the notebooks pulled beside it
+    import backproplab
+
+    copy = tmp_path / "site-packages" / "backproplab"
+    shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(backproplab, "__file__", str(copy / "__init__.py"))
+    code = by_name(check_environment(), "Course code")
+    assert code.status == "ok" and "same code" in code.found
+    (copy / "engine.py").write_text("# an older version\n", encoding="utf-8")
+    code = by_name(check_environment(), "Course code")
+    assert code.status == "missing" and "pip install -e ." in code.fix

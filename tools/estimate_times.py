@@ -77,6 +77,11 @@ DOCUMENTS = ("README.md", "TEACHING.md")
 MAP_NOTEBOOK = "notebooks/00_start_here.ipynb"
 
 
+def _time_column(cells: list[str]) -> int | None:
+    """The index of a table row's "N min" cell, or None."""
+    return next((i for i, c in enumerate(cells) if re.fullmatch(r"\s*\d+ min\s*", c)), None)
+
+
 def rewrite(text: str, rows: list[Estimate]) -> str:
     """`text` (markdown) with each notebook's row carrying its minutes (and, in a table
     with count columns, its counts), and the "N minutes in all" total updated."""
@@ -85,11 +90,12 @@ def rewrite(text: str, rows: list[Estimate]) -> str:
     for line in text.split("\n"):
         cells = line.strip().strip("|").split("|")
         number = _NUMBER.match(cells[0]) if line.startswith("|") else None
-        if number and number[1] in by_number and cells[-1].strip().endswith(" min"):
+        time = _time_column(cells)
+        if number and number[1] in by_number and time is not None:
             e = by_number[number[1]]
-            if len(cells) == 5:  # Notebook | Words | Code cells | Exercises | Time
+            if time == 4:  # Notebook | Words | Code cells | Exercises | Time
                 cells[1:4] = [f" {e.words} ", f" {e.code_cells} ", f" {e.exercises} "]
-            cells[-1] = f" {e.minutes} min "
+            cells[time] = f" {e.minutes} min "
             line = "|" + "|".join(cells) + "|"
         lines.append(line)
     return _TOTAL.sub(f"{sum(e.minutes for e in rows)} minutes in all", "\n".join(lines))
@@ -101,9 +107,10 @@ def quoted(text: str) -> dict[str, tuple[int, ...]]:
     for line in text.split("\n"):
         cells = line.strip().strip("|").split("|")
         number = _NUMBER.match(cells[0]) if line.startswith("|") else None
-        if number and cells[-1].strip().endswith(" min"):
-            figures = [c.strip() for c in cells[1:-1] if c.strip().isdigit()]
-            found[number[1]] = tuple(int(f) for f in figures) + (int(cells[-1].split()[0]),)
+        time = _time_column(cells)
+        if number and time is not None:
+            figures = [c.strip() for c in cells[1:time] if c.strip().isdigit()]
+            found[number[1]] = tuple(int(f) for f in figures) + (int(cells[time].split()[0]),)
     return found
 
 

@@ -6,9 +6,12 @@
     python tools/run_notebooks.py --check         # run, but only report what differs
 
 The committed outputs come from this script alone, so they are the same bytes on every
-run: each kernel starts with the same hash seed, timings are not recorded, and the
-random ids of widget views are replaced by ids numbered in order. The tests import
-`execute` and `normalize` from here to prove the committed outputs are current.
+run and on every machine: timings are not recorded, the random ids of widget views are
+replaced by ids numbered in order, and each kernel starts in the environment that
+`kernel_environment` describes (the same hash seed; numpy on its portable code paths
+whatever the CPU; matplotlib's and IPython's defaults, not the user's configuration).
+The tests import `execute` and `normalize` from here to prove the committed outputs are
+current, on this machine's CPU and on others'.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import copy
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -71,11 +75,60 @@ def normalize(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     return nb
 
 
+def numpy_dispatch_targets() -> list[str]:
+    """The CPU-specific code paths this numpy may pick at run time (names for
+    NPY_DISABLE_CPU_FEATURES), e.g. ['X86_V3', 'X86_V4', 'AVX512_ICL', 'AVX512_SPR']."""
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy 1.x keeps it in numpy.core; no numpy at all: nothing to pin
+        try:
+            from numpy.core import _multiarray_umath as umath
+        except ImportError:
+            return []
+    return list(getattr(umath, "__cpu_dispatch__", []))
+
+
+def _matplotlib_defaults() -> str | None:
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    return str(Path(matplotlib.__file__).parent / "mpl-data" / "matplotlibrc")
+
+
+def kernel_environment(ipython_dir: str) -> dict[str, str]:
+    """The environment a notebook's kernel starts in: this process's, with what would make
+    outputs differ between machines pinned.
+
+    - numpy picks vectorised `exp`, `tanh`, ... by CPU (AVX2, AVX-512), and they round
+      the last bit differently; 01's plot of finite-difference round-off shows exactly
+      that bit. All of numpy's CPU dispatch is switched off, so the kernel runs numpy's
+      baseline code, the same on every x86-64 CPU (tests/test_notebooks.py runs the
+      notebooks as other CPUs would and finds the same bytes).
+    - PYTHONHASHSEED: sets of strings iterate in the same order on every run.
+    - matplotlib's own defaults, not a matplotlibrc in the user's config folder, and a
+      fresh IPython folder without the user's profile or startup files.
+    Locale, timezone and BLAS threads are left as they are: the tests show that the
+    outputs do not depend on them.
+    """
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    targets = numpy_dispatch_targets()
+    if targets:
+        env["NPY_DISABLE_CPU_FEATURES"] = " ".join(targets)
+    else:
+        env.pop("NPY_DISABLE_CPU_FEATURES", None)
+    defaults = _matplotlib_defaults()
+    if defaults is not None:
+        env["MATPLOTLIBRC"] = defaults
+    env["IPYTHONDIR"] = ipython_dir
+    return env
+
+
 def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel, in its own folder, and return it normalized."""
     nb = nbformat.read(path, as_version=4)
-    os.environ["PYTHONHASHSEED"] = "0"  # the kernel inherits it: sets iterate alike
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -84,7 +137,8 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
         record_timing=False,
         store_widget_state=False,
     )
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="backproplab-ipython-") as ipython_dir:
+        client.execute(env=kernel_environment(ipython_dir))
     return normalize(nb, path.stem)
 
 

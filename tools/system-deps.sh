@@ -10,10 +10,16 @@ set -u
 want="${1:-course}"
 missing=()
 # `python3 -m venv` needs ensurepip, which Debian ships separately as python3-venv
-if ! command -v python3 >/dev/null 2>&1; then
-  missing+=(python3 python3-venv)
-elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
-  missing+=(python3-venv)
+# (python3.11-venv for python3.11, when the Makefile is given PYTHON=python3.11)
+python="${PYTHON:-python3}"
+case "$(basename "$python")" in
+  python3.[0-9]*) venv_pkg="$(basename "$python")-venv" ;;
+  *) venv_pkg=python3-venv ;;
+esac
+if ! command -v "$python" >/dev/null 2>&1; then
+  [ "$python" = python3 ] && missing+=(python3 python3-venv)
+elif ! "$python" -c "import ensurepip, venv" >/dev/null 2>&1; then
+  missing+=("$venv_pkg")
 fi
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ "$want" = test ] && ! command -v chromium >/dev/null 2>&1; then
