@@ -400,15 +400,23 @@ def weighted_sum(
         )
     xs = [x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in inputs]
     try:
-        total = bias.data
-        for w, x in zip(weights, xs):
-            total += w.data * x.data
+        return _weighted_sum(weights, xs, bias)
     except (AttributeError, TypeError):  # a weight or the bias is not a Value
         bad = next(v for v in (*weights, bias) if not isinstance(v, Value))
         raise TypeError(
             f"weighted_sum needs Values as weights and bias (they get gradients), "
             f"got {_describe(bad)}"
         ) from None
+
+
+def _weighted_sum(weights: Sequence[Value], xs: Sequence[Value], bias: Value) -> Value:
+    """`weighted_sum` for arguments already checked: all Values, as many xs as weights.
+
+    `nn.Layer` checks its inputs once and then calls this for each of its neurons.
+    """
+    total = bias.data
+    for w, x in zip(weights, xs):
+        total += w.data * x.data
     out = _node(total, (*weights, *xs, bias), "w·x+b")
     out._backward = _weighted_sum_backward
     return out
@@ -417,7 +425,7 @@ def weighted_sum(
 def _weighted_sum_backward(out: Value, grad: float) -> None:
     inputs = out._prev  # (w_1 ... w_k, x_1 ... x_k, b)
     k = len(inputs) // 2
-    for w, x in zip(inputs[:k], inputs[k:-1]):
+    for w, x in zip(inputs, inputs[k:-1]):  # (w_1, x_1) ... (w_k, x_k): zip stops at x_k
         w.grad += x.data * grad  # d(out)/d(w_i) = x_i
         x.grad += w.data * grad  # d(out)/d(x_i) = w_i
     inputs[-1].grad += grad  # d(out)/d(b) = 1

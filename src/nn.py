@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from .engine import Value, _describe, weighted_sum
+from .engine import Value, _constant, _describe, _weighted_sum, weighted_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
@@ -81,12 +81,7 @@ class Neuron(Module):
         self.fused = bool(fused)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        if type(x) is not list:  # a list, the usual case, needs no conversion
-            x = self._as_list(x)
-        if len(x) != self.nin:
-            raise ValueError(
-                f"this neuron expects {self.nin} inputs, got {len(x)}"
-            )
+        x = self._check_inputs(x)
         if self.fused:
             act = weighted_sum(self.w, x, self.b)
         else:
@@ -94,6 +89,10 @@ class Neuron(Module):
             act = self.b
             for wi, xi in zip(self.w, x):
                 act = act + wi * xi
+        return self._activate(act)
+
+    def _activate(self, act: Value) -> Value:
+        """The neuron's nonlinearity applied to its weighted sum `act`."""
         if self.activation == "tanh":
             return act.tanh()
         if self.activation == "relu":
@@ -101,6 +100,16 @@ class Neuron(Module):
         if self.activation == "sigmoid":
             return act.sigmoid()
         return act
+
+    def _check_inputs(self, x: object) -> list:
+        """`x` as a list of `nin` inputs, or an error that says what is wrong with it."""
+        if type(x) is not list:  # a list, the usual case, needs no conversion
+            x = self._as_list(x)
+        if len(x) != self.nin:
+            raise ValueError(
+                f"this neuron expects {self.nin} inputs, got {len(x)}"
+            )
+        return x
 
     def _as_list(self, x: object) -> list:
         """Inputs given as a tuple or a numpy row, as a list; anything else is an error."""
@@ -137,8 +146,25 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        outs = [n(x) for n in self.neurons]
+        if all(n.fused for n in self.neurons):
+            outs = self._fused_outputs(x)
+        else:
+            outs = [n(x) for n in self.neurons]
         return outs[0] if len(outs) == 1 else outs
+
+    def _fused_outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Every neuron's output, with the inputs checked once for all of them.
+
+        The same numbers and gradients as calling each neuron in turn, only faster
+        (each neuron would check the same inputs again); a plain-number input becomes
+        one constant that all the neurons share.
+        """
+        x = self.neurons[0]._check_inputs(x)
+        xs = [v if isinstance(v, Value) else _constant(v, "weighted_sum") for v in x]
+        try:
+            return [n._activate(_weighted_sum(n.w, xs, n.b)) for n in self.neurons]
+        except (AttributeError, TypeError):  # a weight changed to something else
+            return [n(x) for n in self.neurons]  # each neuron says what is wrong
 
     def parameters(self) -> list[Value]:
         """Each neuron's parameters in turn."""
