@@ -70,17 +70,20 @@ def _describe(x: object) -> str:
 
 def _as_float(x: object, what: str) -> float:
     """Convert an int/float to a finite float, or raise an error that says what was wrong."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if type(x) is float:  # the usual case, answered quickly
+        value = x
+    elif type(x) is int or (not isinstance(x, bool) and isinstance(x, numbers.Real)):
+        try:
+            value = float(x)
+        except OverflowError:  # an int with more than about 308 digits
+            raise ValueError(
+                f"{what} must fit in a float (magnitude up to about 1.8e308), "
+                f"got {_describe(x)}"
+            ) from None
+    else:
         raise TypeError(
             f"{what} must be a real number (int or float), got {_describe(x)}"
         )
-    try:
-        value = float(x)
-    except OverflowError:  # an int with more than about 308 digits
-        raise ValueError(
-            f"{what} must fit in a float (magnitude up to about 1.8e308), "
-            f"got {_describe(x)}"
-        ) from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value
@@ -88,7 +91,9 @@ def _as_float(x: object, what: str) -> float:
 
 def _constant(other: object, op: str) -> Value:
     """Wrap a plain number as a constant Value; anything else is a clear TypeError."""
-    if isinstance(other, bool) or not isinstance(other, numbers.Real):
+    if type(other) not in (float, int) and (
+        isinstance(other, bool) or not isinstance(other, numbers.Real)
+    ):
         raise TypeError(
             f"unsupported operand for {op}: {_describe(other)}; "
             "a Value combines with another Value, an int or a float"
