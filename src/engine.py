@@ -43,12 +43,19 @@ __all__ = [
 ]
 
 
-# Graphs of Values hold no reference cycles (see `_backward` above), so reference
-# counting alone frees them. Python's cyclic garbage collector still re-scans every live
-# node each time 700 new objects have been made, and over a training step of tens of
-# thousands of nodes those scans cost several times the step itself. Scanning after
-# 100,000 instead changes nothing else; a threshold already higher is left alone.
-_GC_FIRST_GENERATION = 100_000
+# Graphs of Values hold no reference cycles (see the backward rules below), so reference
+# counting alone frees them. Python's cyclic garbage collector still scans every
+# container object made since its last run once there are more than a threshold of
+# them (700 by default), and a training step makes two per node (the node and the tuple
+# of its inputs): the demo's step makes about 130,000, all freed at the step's end.
+# Scanning a graph that is about to be freed, and promoting it to older generations
+# that are scanned again later, made that step 1.8x slower at 700 and 1.2x at 100,000
+# than at 150,000 or more, where it is never scanned (bench/bench_training.py measures
+# this). 500,000 leaves room for graphs four times the demo's. The cost: garbage that
+# does hold cycles (other code can make it) waits for up to 500,000 new objects before
+# it is freed, and that collection scans them all, a pause of about 0.05-0.1 s.
+# A threshold already higher, or 0 (collection switched off), is left alone.
+_GC_FIRST_GENERATION = 500_000
 if 0 < gc.get_threshold()[0] < _GC_FIRST_GENERATION:
     gc.set_threshold(_GC_FIRST_GENERATION, *gc.get_threshold()[1:])
 
