@@ -81,7 +81,12 @@ class Neuron(Module):
         self.fused = bool(fused)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        x = self._check_inputs(x)
+        if type(x) is not list:  # a list, the usual case, needs no conversion
+            x = self._as_list(x)
+        if len(x) != self.nin:
+            raise ValueError(
+                f"this neuron expects {self.nin} inputs, got {len(x)}"
+            )
         if self.fused:
             act = weighted_sum(self.w, x, self.b)
         else:
@@ -89,10 +94,6 @@ class Neuron(Module):
             act = self.b
             for wi, xi in zip(self.w, x):
                 act = act + wi * xi
-        return self._activate(act)
-
-    def _activate(self, act: Value) -> Value:
-        """The neuron's nonlinearity applied to its weighted sum `act`."""
         if self.activation == "tanh":
             return act.tanh()
         if self.activation == "relu":
@@ -100,16 +101,6 @@ class Neuron(Module):
         if self.activation == "sigmoid":
             return act.sigmoid()
         return act
-
-    def _check_inputs(self, x: object) -> list:
-        """`x` as a list of `nin` inputs, or an error that says what is wrong with it."""
-        if type(x) is not list:  # a list, the usual case, needs no conversion
-            x = self._as_list(x)
-        if len(x) != self.nin:
-            raise ValueError(
-                f"this neuron expects {self.nin} inputs, got {len(x)}"
-            )
-        return x
 
     def _as_list(self, x: object) -> list:
         """Inputs given as a tuple or a numpy row, as a list; anything else is an error."""
@@ -144,9 +135,10 @@ class Layer(Module):
         _check_size(nout, "the number of neurons (nout)")
         rng = _make_rng(seed)
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
+        self.fused = bool(fused)  # set for the whole layer
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        if all(n.fused for n in self.neurons):
+        if self.fused:  # the same outputs as the line below, faster
             outs = self._fused_outputs(x)
         else:
             outs = [n(x) for n in self.neurons]
@@ -159,12 +151,20 @@ class Layer(Module):
         (each neuron would check the same inputs again); a plain-number input becomes
         one constant that all the neurons share.
         """
-        x = self.neurons[0]._check_inputs(x)
+        first = self.neurons[0]
+        if type(x) is not list:
+            x = first._as_list(x)
+        if len(x) != first.nin:
+            raise ValueError(f"this neuron expects {first.nin} inputs, got {len(x)}")
         xs = [v if isinstance(v, Value) else _constant(v, "weighted_sum") for v in x]
+        outs = []
         try:
-            return [n._activate(_weighted_sum(n.w, xs, n.b)) for n in self.neurons]
+            for n in self.neurons:
+                act = _weighted_sum(n.w, xs, n.b)
+                outs.append(act if n.activation == "linear" else getattr(act, n.activation)())
         except (AttributeError, TypeError):  # a weight changed to something else
             return [n(x) for n in self.neurons]  # each neuron says what is wrong
+        return outs
 
     def parameters(self) -> list[Value]:
         """Each neuron's parameters in turn."""
