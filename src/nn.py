@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from .engine import Value, _constant, _describe, _weighted_sum, weighted_sum
+from .engine import Value, _describe, _weighted_sum, weighted_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
@@ -138,7 +138,7 @@ class Layer(Module):
         self.fused = bool(fused)  # set for the whole layer
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        if self.fused:  # the same outputs as the line below, faster
+        if self.fused:  # the same outputs as the else: branch, only faster
             outs = self._fused_outputs(x)
         else:
             outs = [n(x) for n in self.neurons]
@@ -147,16 +147,14 @@ class Layer(Module):
     def _fused_outputs(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output, with the inputs checked once for all of them.
 
-        The same numbers and gradients as calling each neuron in turn, only faster
-        (each neuron would check the same inputs again); a plain-number input becomes
-        one constant that all the neurons share.
+        The same graph, numbers and gradients as calling each neuron in turn, only
+        faster: each neuron would check the same inputs again.
         """
-        first = self.neurons[0]
-        if type(x) is not list:
-            x = first._as_list(x)
-        if len(x) != first.nin:
-            raise ValueError(f"this neuron expects {first.nin} inputs, got {len(x)}")
-        xs = [v if isinstance(v, Value) else _constant(v, "weighted_sum") for v in x]
+        xs = x if type(x) is list else self.neurons[0]._as_list(x)
+        if len(xs) != self.neurons[0].nin or not all(isinstance(v, Value) for v in xs):
+            # a wrong length, or plain numbers (each neuron makes constants of its own
+            # from them): the neurons deal with those themselves
+            return [n(x) for n in self.neurons]
         outs = []
         try:
             for n in self.neurons:

@@ -214,12 +214,20 @@ def test_fused_and_unfused_give_identical_outputs_and_gradients(activation):
     assert any(g != 0 for g in results[0][1])
 
 
-def test_fused_layer_with_plain_number_inputs_matches_its_neurons():
+@pytest.mark.parametrize("as_values", [False, True])
+def test_fused_layer_gives_the_graph_and_numbers_of_its_neurons(as_values):
     layer = Layer(3, 4, activation="tanh", seed=5, fused=True)
     x = [0.3, -1.2, 2.0]
+    if as_values:
+        x = [Value(v) for v in x]
     together = layer(x)
     one_by_one = [n(x) for n in layer.neurons]
     assert [v.data for v in together] == [v.data for v in one_by_one]
+
+    def graph(outs):
+        return [(v._op, v.data) for v in topological_order(outs[0] * outs[1] + outs[2] - outs[3])]
+
+    assert graph(together) == graph(one_by_one)
 
     def gradients_after_backward(outs):
         layer.zero_grad()
