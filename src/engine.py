@@ -4,13 +4,17 @@ Every differentiable operation below has the same four steps, in this order:
 
 1. coerce the other operand to a `Value`,
 2. compute the output `out`,
-3. define `_backward(grad)` right under it: given d(loss)/d(out) as `grad`, add each
-   input's share to that input's `.grad`,
+3. store the operation's backward rule on it, `out._backward`,
 4. return `out`.
 
-`_backward` receives the output's gradient as an argument instead of reading it from
-`out`: the closure then refers only to the inputs, never to its own node, so a graph has
-no reference cycles and Python frees it as soon as the last name for it goes away.
+The backward rule comes right under the operation: a function `_mul_backward(out, grad)`
+that, given d(loss)/d(out) as `grad`, adds each input's share to that input's `.grad`.
+It finds the inputs in `out._prev`, so one function serves every multiplication ever
+made; the node only records which rule applies. (micrograd, in the lecture, makes a new
+closure for every node instead. Sharing one function per operation is what PyTorch does
+too: each result's `grad_fn` names its operation's backward, `MulBackward0` for `*`.)
+A node then holds its data, its inputs and its rule, nothing that points back at it: a
+graph has no reference cycles, and Python frees it as soon as the last name for it goes.
 
 Gradients always accumulate with `+=`: a value used twice (`a + a`, or a weight shared
 by many samples) gets one contribution per use, and the chain rule says to add them.
@@ -26,6 +30,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
 __all__ = [
     "Value",
@@ -38,18 +43,28 @@ __all__ = [
 ]
 
 
-# Graphs of Values hold no reference cycles (see `_backward` above), so reference
-# counting alone frees them. Python's cyclic garbage collector still re-scans every live
-# node each time 700 new objects have been made, and over a training step of tens of
-# thousands of nodes those scans cost several times the step itself. Scanning after
-# 100,000 instead changes nothing else; a threshold already higher is left alone.
-_GC_FIRST_GENERATION = 100_000
+# Graphs of Values hold no reference cycles (see the backward rules below), so reference
+# counting alone frees them. Python's cyclic garbage collector still scans every
+# container object made since its last run once there are more than a threshold of
+# them (700 by default), and a training step makes two per node (the node and the tuple
+# of its inputs): the demo's step makes about 130,000, all freed at the step's end.
+# Scanning a graph that is about to be freed, and promoting it to older generations
+# that are scanned again later, made that step 1.8x slower at 700 and 1.2x at 100,000
+# than at 150,000 or more, where it is never scanned (bench/bench_training.py measures
+# this). 500,000 leaves room for graphs four times the demo's. The cost: garbage that
+# does hold cycles (other code can make it) waits for up to 500,000 new objects before
+# it is freed, and that collection scans them all, a pause of about 0.05-0.1 s.
+# A threshold already higher, or 0 (collection switched off), is left alone.
+_GC_FIRST_GENERATION = 500_000
 if 0 < gc.get_threshold()[0] < _GC_FIRST_GENERATION:
     gc.set_threshold(_GC_FIRST_GENERATION, *gc.get_threshold()[1:])
 
 
-def _no_backward(grad: float) -> None:
+def _no_backward(out: Value, grad: float) -> None:
     """A leaf has no inputs, so there is nothing to pass its gradient on to."""
+
+
+_grad_of = attrgetter("grad")  # _grad_of(v) is v.grad
 
 
 def _describe(x: object) -> str:
@@ -62,17 +77,20 @@ def _describe(x: object) -> str:
 
 def _as_float(x: object, what: str) -> float:
     """Convert an int/float to a finite float, or raise an error that says what was wrong."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if type(x) is float:  # the usual case, answered quickly
+        value = x
+    elif type(x) is int or (not isinstance(x, bool) and isinstance(x, numbers.Real)):
+        try:
+            value = float(x)
+        except OverflowError:  # an int with more than about 308 digits
+            raise ValueError(
+                f"{what} must fit in a float (magnitude up to about 1.8e308), "
+                f"got {_describe(x)}"
+            ) from None
+    else:
         raise TypeError(
             f"{what} must be a real number (int or float), got {_describe(x)}"
         )
-    try:
-        value = float(x)
-    except OverflowError:  # an int with more than about 308 digits
-        raise ValueError(
-            f"{what} must fit in a float (magnitude up to about 1.8e308), "
-            f"got {_describe(x)}"
-        ) from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value
@@ -80,7 +98,9 @@ def _as_float(x: object, what: str) -> float:
 
 def _constant(other: object, op: str) -> Value:
     """Wrap a plain number as a constant Value; anything else is a clear TypeError."""
-    if isinstance(other, bool) or not isinstance(other, numbers.Real):
+    if type(other) not in (float, int) and (
+        isinstance(other, bool) or not isinstance(other, numbers.Real)
+    ):
         raise TypeError(
             f"unsupported operand for {op}: {_describe(other)}; "
             "a Value combines with another Value, an int or a float"
@@ -102,7 +122,10 @@ def _power(x: float, y: float) -> float:
 
 
 def _node(data: float, children: tuple[Value, ...], op: str) -> Value:
-    """An operation's output: `data` (checked finite) made from `children` by `op`."""
+    """An operation's output: `data` (checked finite) made from `children` by `op`.
+
+    The caller stores the operation's backward rule in `out._backward`.
+    """
     if not math.isfinite(data):
         raise OverflowError(
             f"the result of {op} is too large for a float ({data!r}); "
@@ -114,14 +137,18 @@ def _node(data: float, children: tuple[Value, ...], op: str) -> Value:
     out._prev = children
     out._op = op
     out.label = ""
-    out._backward = _no_backward
     return out
 
 
 class Value:
     """A scalar that remembers how it was computed, so it can pass gradients back."""
 
-    __slots__ = ("data", "grad", "_prev", "_op", "label", "_backward", "__weakref__")
+    # A fixed set of fields (no per-object dictionary): smaller and faster to make.
+    # `_exponent` is set on `x ** n` nodes only: the one rule that needs a number
+    # besides its inputs and its output.
+    __slots__ = (
+        "data", "grad", "_prev", "_op", "label", "_backward", "_exponent", "__weakref__"
+    )
 
     def __init__(
         self,
@@ -140,30 +167,32 @@ class Value:
         self._backward = _no_backward
 
     # ----------------------------------------------------------------- primitives
+    # Each backward rule `_..._backward(out, grad)` is a plain function kept in the
+    # class next to its operation; `out._backward(out, grad)` runs it for one node.
 
     def __add__(self, other: Value | float) -> Value:
         """self + other"""
         other = other if isinstance(other, Value) else _constant(other, "+")
         out = _node(self.data + other.data, (self, other), "+")
-
-        def _backward(grad: float) -> None:
-            self.grad += grad  # d(out)/d(self) = 1
-            other.grad += grad  # d(out)/d(other) = 1
-
-        out._backward = _backward
+        out._backward = Value._add_backward
         return out
+
+    def _add_backward(out: Value, grad: float) -> None:
+        self, other = out._prev
+        self.grad += grad  # d(out)/d(self) = 1
+        other.grad += grad  # d(out)/d(other) = 1
 
     def __mul__(self, other: Value | float) -> Value:
         """self * other"""
         other = other if isinstance(other, Value) else _constant(other, "*")
         out = _node(self.data * other.data, (self, other), "*")
-
-        def _backward(grad: float) -> None:
-            self.grad += other.data * grad  # d(out)/d(self) = other
-            other.grad += self.data * grad  # d(out)/d(other) = self
-
-        out._backward = _backward
+        out._backward = Value._mul_backward
         return out
+
+    def _mul_backward(out: Value, grad: float) -> None:
+        self, other = out._prev
+        self.grad += other.data * grad  # d(out)/d(self) = other
+        other.grad += self.data * grad  # d(out)/d(other) = self
 
     def __pow__(self, other: Value | float) -> Value:
         """self ** other, for a number exponent or a Value exponent."""
@@ -179,18 +208,18 @@ class Value:
                 "(the result would be a complex number)"
             )
         out = _node(_power(x, n), (self,), f"**{n:g}")
-
-        def _backward(grad: float) -> None:
-            if n == 0:
-                return  # out = 1 whatever self is: d(out)/d(self) = 0
-            if self.data == 0 and n < 1:
-                raise ZeroDivisionError(
-                    f"the derivative of x ** {n:g} at x = 0 is infinite"
-                )
-            self.grad += n * _power(self.data, n - 1) * grad  # d(out)/d(self) = n * self**(n-1)
-
-        out._backward = _backward
+        out._exponent = n
+        out._backward = Value._pow_backward
         return out
+
+    def _pow_backward(out: Value, grad: float) -> None:
+        (self,) = out._prev
+        n = out._exponent
+        if n == 0:
+            return  # out = 1 whatever self is: d(out)/d(self) = 0
+        if self.data == 0 and n < 1:
+            raise ZeroDivisionError(f"the derivative of x ** {n:g} at x = 0 is infinite")
+        self.grad += n * _power(self.data, n - 1) * grad  # d(out)/d(self) = n * self**(n-1)
 
     def _pow_value(self, other: Value) -> Value:
         """self ** other where the exponent is itself a Value (gradients for both)."""
@@ -199,17 +228,16 @@ class Value:
                 f"Value ** Value needs a positive base (its gradient uses log(base)), "
                 f"got base {self.data:g}; for a negative base use a number exponent"
             )
-        data = _power(self.data, other.data)
-        out = _node(data, (self, other), "**")
-
-        def _backward(grad: float) -> None:
-            # d(out)/d(self) = other * self**(other - 1)
-            self.grad += other.data * _power(self.data, other.data - 1) * grad
-            # d(out)/d(other) = out * log(self)
-            other.grad += data * math.log(self.data) * grad
-
-        out._backward = _backward
+        out = _node(_power(self.data, other.data), (self, other), "**")
+        out._backward = Value._pow_value_backward
         return out
+
+    def _pow_value_backward(out: Value, grad: float) -> None:
+        self, other = out._prev
+        # d(out)/d(self) = other * self**(other - 1)
+        self.grad += other.data * _power(self.data, other.data - 1) * grad
+        # d(out)/d(other) = out * log(self)
+        other.grad += out.data * math.log(self.data) * grad
 
     def exp(self) -> Value:
         """e ** self"""
@@ -221,12 +249,12 @@ class Value:
                 "exp accepts inputs up to about 709.78"
             ) from None
         out = _node(data, (self,), "exp")
-
-        def _backward(grad: float) -> None:
-            self.grad += data * grad  # d(out)/d(self) = exp(self) = out
-
-        out._backward = _backward
+        out._backward = Value._exp_backward
         return out
+
+    def _exp_backward(out: Value, grad: float) -> None:
+        (self,) = out._prev
+        self.grad += out.data * grad  # d(out)/d(self) = exp(self) = out
 
     def log(self) -> Value:
         """The natural logarithm of self (self must be positive)."""
@@ -235,35 +263,34 @@ class Value:
                 f"log is defined for positive numbers only, got {self.data:g}"
             )
         out = _node(math.log(self.data), (self,), "log")
-
-        def _backward(grad: float) -> None:
-            self.grad += grad / self.data  # d(out)/d(self) = 1 / self
-
-        out._backward = _backward
+        out._backward = Value._log_backward
         return out
+
+    def _log_backward(out: Value, grad: float) -> None:
+        (self,) = out._prev
+        self.grad += grad / self.data  # d(out)/d(self) = 1 / self
 
     def tanh(self) -> Value:
         """The hyperbolic tangent: squashes any number into (-1, 1)."""
-        t = math.tanh(self.data)
-        out = _node(t, (self,), "tanh")
-
-        def _backward(grad: float) -> None:
-            self.grad += (1 - t * t) * grad  # d(out)/d(self) = 1 - tanh**2 = 1 - out**2
-
-        out._backward = _backward
+        out = _node(math.tanh(self.data), (self,), "tanh")
+        out._backward = Value._tanh_backward
         return out
+
+    def _tanh_backward(out: Value, grad: float) -> None:
+        (self,) = out._prev
+        t = out.data
+        self.grad += (1 - t * t) * grad  # d(out)/d(self) = 1 - tanh**2 = 1 - out**2
 
     def relu(self) -> Value:
         """max(0, self): passes positive numbers through, clips negatives to 0."""
-        r = self.data if self.data > 0 else 0.0
-        out = _node(r, (self,), "relu")
-
-        def _backward(grad: float) -> None:
-            if r > 0:
-                self.grad += grad  # d(out)/d(self) = 1 where self > 0, else 0
-
-        out._backward = _backward
+        out = _node(self.data if self.data > 0 else 0.0, (self,), "relu")
+        out._backward = Value._relu_backward
         return out
+
+    def _relu_backward(out: Value, grad: float) -> None:
+        if out.data > 0:
+            (self,) = out._prev
+            self.grad += grad  # d(out)/d(self) = 1 where self > 0, else 0
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self): squashes any number into (0, 1)."""
@@ -274,12 +301,13 @@ class Value:
             e = math.exp(x)
             s = e / (1.0 + e)
         out = _node(s, (self,), "sigmoid")
-
-        def _backward(grad: float) -> None:
-            self.grad += s * (1 - s) * grad  # d(out)/d(self) = out * (1 - out)
-
-        out._backward = _backward
+        out._backward = Value._sigmoid_backward
         return out
+
+    def _sigmoid_backward(out: Value, grad: float) -> None:
+        (self,) = out._prev
+        s = out.data
+        self.grad += s * (1 - s) * grad  # d(out)/d(self) = out * (1 - out)
 
     # ----------------------------------------------- compositions of the primitives
 
@@ -325,22 +353,22 @@ class Value:
         # Each call passes back only its own gradient: gradients left by an earlier call
         # are set aside and added back at the end. (Passing them on again would count
         # the earlier call twice in every input.)
-        earlier = [node.grad for node in order]
-        had_gradients = any(earlier)
+        had_gradients = any(map(_grad_of, order))
         if had_gradients:
+            earlier = [node.grad for node in order]
             for node in order:
                 node.grad = 0.0
         self.grad = seed
         try:
             for node in reversed(order):
-                node._backward(node.grad)
+                node._backward(node, node.grad)
         finally:  # also when a node raises, so the earlier gradients are not lost
             if had_gradients:
                 for node, grad in zip(order, earlier):
                     node.grad += grad
         # One sum checks every gradient quickly: an inf or nan anywhere makes it inf or
         # nan. (A sum of large finite gradients can overflow too, so look before raising.)
-        if not math.isfinite(sum(node.grad for node in order)):
+        if not math.isfinite(sum(map(_grad_of, order))):
             for node in order:
                 if not math.isfinite(node.grad):
                     raise OverflowError(
@@ -384,26 +412,35 @@ def weighted_sum(
         )
     xs = [x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in inputs]
     try:
-        total = bias.data
-        for w, x in zip(weights, xs):
-            total += w.data * x.data
+        return _weighted_sum(weights, xs, bias)
     except (AttributeError, TypeError):  # a weight or the bias is not a Value
         bad = next(v for v in (*weights, bias) if not isinstance(v, Value))
         raise TypeError(
             f"weighted_sum needs Values as weights and bias (they get gradients), "
             f"got {_describe(bad)}"
         ) from None
+
+
+def _weighted_sum(weights: Sequence[Value], xs: Sequence[Value], bias: Value) -> Value:
+    """`weighted_sum` for arguments already checked: all Values, as many xs as weights.
+
+    `nn.Layer` checks its inputs once and then calls this for each of its neurons.
+    """
+    total = bias.data
+    for w, x in zip(weights, xs):
+        total += w.data * x.data
     out = _node(total, (*weights, *xs, bias), "w·x+b")
-    ws = tuple(weights)
-
-    def _backward(grad: float) -> None:
-        for w, x in zip(ws, xs):
-            w.grad += x.data * grad  # d(out)/d(w_i) = x_i
-            x.grad += w.data * grad  # d(out)/d(x_i) = w_i
-        bias.grad += grad  # d(out)/d(b) = 1
-
-    out._backward = _backward
+    out._backward = _weighted_sum_backward
     return out
+
+
+def _weighted_sum_backward(out: Value, grad: float) -> None:
+    inputs = out._prev  # (w_1 ... w_k, x_1 ... x_k, b)
+    k = len(inputs) // 2
+    for w, x in zip(inputs, inputs[k:-1]):  # (w_1, x_1) ... (w_k, x_k): zip stops at x_k
+        w.grad += x.data * grad  # d(out)/d(w_i) = x_i
+        x.grad += w.data * grad  # d(out)/d(x_i) = w_i
+    inputs[-1].grad += grad  # d(out)/d(b) = 1
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -434,8 +471,8 @@ def topological_order(root: Value) -> list[Value]:
 def local_gradients(node: Value) -> tuple[float, ...]:
     """d(node)/d(input) for each distinct input of `node`, in operand order.
 
-    Computed by running the node's own `_backward` with an upstream gradient of 1, so it
-    always agrees with what `backward()` does. An input used twice (`a * a`) appears
+    Computed by running the node's own backward rule with an upstream gradient of 1, so
+    it always agrees with what `backward()` does. An input used twice (`a * a`) appears
     once, with both contributions added.
     """
     if not isinstance(node, Value):
@@ -445,7 +482,7 @@ def local_gradients(node: Value) -> tuple[float, ...]:
     try:
         for v in inputs:
             v.grad = 0.0
-        node._backward(1.0)
+        node._backward(node, 1.0)
         grads = tuple(v.grad for v in inputs)
     finally:
         for v, g in zip(inputs, saved):

@@ -43,7 +43,7 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
         x, y = inputs
         return (y.data, x.data)  # d(x * y)/dx = y, d(x * y)/dy = x
     if op.startswith("**") and len(inputs) == 1:
-        n = float(op[2:])
+        n = node._exponent  # the exact exponent (the op's name rounds it: "**0.333333")
         return (n * inputs[0].data ** (n - 1),)  # d(x ** n)/dx = n * x ** (n - 1)
     if op == "exp":
         return (out,)  # d(e ** x)/dx = e ** x

@@ -785,7 +785,7 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
                         f"{_num(d)} * {_num(node.grad)}"
                     )
                 msg = f"node '{name}' ({html.escape(node._op)}): " + "; ".join(parts)
-            node._backward(node.grad)
+            node._backward(node, node.grad)
             steps.append({"node": node, "message": msg, "grads": [v.grad for v in order]})
         return steps
     finally:

@@ -784,7 +784,7 @@ def square_with_a_wrong_backward(a):
     """a * a, but passing back a.data instead of 2 * a.data: a bug to be caught."""
     out = a * a
 
-    def _backward(grad):
+    def _backward(out, grad):
         a.grad += a.data * grad
 
     out._backward = _backward
@@ -796,7 +796,7 @@ def tanh_forgetting_the_upstream_gradient(x):
     out = x.tanh()
     t = out.data
 
-    def _backward(grad):
+    def _backward(out, grad):
         x.grad += 1 - t * t
 
     out._backward = _backward

@@ -214,6 +214,40 @@ def test_fused_and_unfused_give_identical_outputs_and_gradients(activation):
     assert any(g != 0 for g in results[0][1])
 
 
+@pytest.mark.parametrize("as_values", [False, True])
+def test_fused_layer_gives_the_graph_and_numbers_of_its_neurons(as_values):
+    layer = Layer(3, 4, activation="tanh", seed=5, fused=True)
+    x = [0.3, -1.2, 2.0]
+    if as_values:
+        x = [Value(v) for v in x]
+    together = layer(x)
+    one_by_one = [n(x) for n in layer.neurons]
+    assert [v.data for v in together] == [v.data for v in one_by_one]
+
+    def graph(outs):
+        return [(v._op, v.data) for v in topological_order(outs[0] * outs[1] + outs[2] - outs[3])]
+
+    assert graph(together) == graph(one_by_one)
+
+    def gradients_after_backward(outs):
+        layer.zero_grad()
+        (outs[0] * outs[1] + outs[2] - outs[3]).backward(gradient=2.5)
+        return [p.grad for p in layer.parameters()]
+
+    grads = gradients_after_backward(together)
+    assert grads == gradients_after_backward(one_by_one)
+    assert any(g != 0 for g in grads)
+
+
+def test_fused_layer_with_a_weight_that_is_not_a_value_says_so():
+    layer = Layer(2, 3, fused=True)
+    layer.neurons[1].w[0] = 0.5  # a plain number where a Value belongs
+    with pytest.raises(TypeError) as info:
+        layer([1.0, 2.0])
+    assert "weighted_sum needs Values as weights and bias" in str(info.value)
+    assert "float 0.5" in str(info.value)
+
+
 def test_fused_graph_is_smaller():
     x = [Value(0.3), Value(-1.2)]
     plain = topological_order(MLP(2, [4, 1], fused=False)(x))
