@@ -138,6 +138,17 @@ def _unchanged(given: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
                              "a backward rule reads its inputs and returns new arrays.")
 
 
+def _scale(got: np.ndarray, want: np.ndarray) -> float | None:
+    """c if got is c times want everywhere (c not 0 or 1), else None."""
+    if got.shape != want.shape or not np.any(want != 0):
+        return None
+    at = np.unravel_index(np.argmax(np.abs(want)), want.shape)
+    c = float(got[at] / want[at])
+    if abs(c) < 1e-9 or abs(c - 1) < 1e-9 or not _close(got, c * want):
+        return None
+    return c
+
+
 def _first_difference(got: np.ndarray, want: np.ndarray) -> str:
     """Where two arrays of one shape first differ: 'at (0, 2) ... 3, yours is 4'."""
     bad = np.argwhere(np.abs(got - want) > _TOLERANCE * np.maximum(1.0, np.abs(want)))
@@ -210,11 +221,17 @@ def _check_matmul_backward(answer: object) -> Verdict:
         if square and (_close(got_a, want_a.T) or _close(got_b, want_b.T)):
             return Verdict(False, f"{case}: one gradient is the transpose of the right one: "
                                   "the factors of its product are in the wrong order.")
-        if _close(got_a, want_a / m) or _close(got_b, want_b / n):
+        mean_a, mean_b = _close(got_a, want_a / m), _close(got_b, want_b / n)
+        right_a, right_b = _close(got_a, want_a), _close(got_b, want_b)
+        if (mean_a and (right_b or mean_b)) or (mean_b and right_a):
             return Verdict(False, f"{case}: your gradient is divided by the number of terms "
                                   "(a mean). Each a[i, k] adds up its contributions over j: "
                                   "a sum.")
-        which = "grad_a" if not _close(got_a, want_a) else "grad_b"
+        c, c_b = _scale(got_a, want_a), _scale(got_b, want_b)
+        if c is not None and c_b is not None and abs(c - c_b) <= 1e-6 * abs(c):
+            return Verdict(False, f"{case}: both gradients are {c:.4g} times the right ones; "
+                                  "the rule is grad @ b.T and a.T @ grad with no factor.")
+        which = "grad_a" if not right_a else "grad_b"
         return Verdict(False, f"{case}: {which} does not match central differences. Write "
                               "out[i, j] = sum over k of a[i, k] * b[k, j] and ask which "
                               "numbers each a[i, k] meets.")
@@ -292,6 +309,10 @@ def _check_unbroadcast(answer: object) -> Verdict:
         if np.any(want != 0) and _close(got, -want):
             return Verdict(False, f"{case}, the sign is flipped: broadcasting copies the "
                                   "input, so the gradient is a plain sum.")
+        c = _scale(got, want)
+        if c is not None:
+            return Verdict(False, f"{case}, your gradient is {c:.4g} times the right one: "
+                                  "each copy of an input number adds its gradient once.")
         return Verdict(False, f"{case}, {_first_difference(got, want)}.")
     return Verdict(True, "Right for the same shape, a scalar, a row, a column and an extra "
                          "leading axis: this is Tensor's `_unbroadcast`.")
@@ -328,11 +349,12 @@ unbroadcast = Exercise(
 
 # (logits, labels, upstream gradient): the upstream gradients are never 1 and one is
 # negative, so leaving it out or flipping the sign differ; the number of rows differs
-# from the number of classes in every case, so dividing by either shows; case 1 has two
-# rows with different labels, so the mean (times n) and probs[:, labels] show; the last
-# has one row, where the mean and the sum agree.
+# from the number of classes in every case, so dividing by either shows; case 1 has
+# three rows with different labels, so the sum (n times the mean: not 2 times, which a
+# doubled answer would also give) and probs[:, labels] show; the last has one row, where
+# the mean and the sum agree.
 CE_CASES = (
-    (((2.0, -1.0, 0.5), (0.1, 0.2, 3.0)), (0, 1), 2.5),
+    (((2.0, -1.0, 0.5, 0.0), (0.1, 0.2, 3.0, -1.0), (-0.5, 1.5, 0.3, 0.8)), (0, 1, 3), 2.5),
     (((1.0, 1.0), (-2.0, 4.0), (0.0, 0.5), (3.0, -3.0)), (1, 1, 0, 0), -0.5),
     (((10.0, -5.0, 2.0, 0.0),), (2,), 3.0),
 )
@@ -392,6 +414,10 @@ def _check_cross_entropy_grad(answer: object) -> Verdict:
         if _close(got, upstream * columns / n):
             return Verdict(False, f"{case}: probs[:, labels] subtracts 1 in whole columns; "
                                   "probs[np.arange(n), labels] picks one entry per row.")
+        c = _scale(got, want)
+        if c is not None:
+            return Verdict(False, f"{case}: your gradient is {c:.4g} times the right one: "
+                                  "check the factors, the mean over rows and `grad`.")
         if _close(got, want, 1e-2):
             return Verdict(False, f"{case}: your gradient is close to central differences "
                                   "but not exact: a rounded number, or an estimate with a "
@@ -469,7 +495,7 @@ def _check_digits_parameters(answer: object) -> Verdict:
         (want + n_in, "the 64 inputs are data, not parameters: nothing learns them."),
         (n_in * hidden * out, "the layers' sizes multiplied; count each layer's numbers "
                               "and add the layers."),
-        (337, "337 is notebook 07's moons network; this is the digits network of section 4."),
+        (337, "that is notebook 07's moons network; this is the digits network of section 4."),
     ]
     for value, message in slips:
         if got == value:
