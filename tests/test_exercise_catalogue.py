@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from backproplab.engine import Value, weighted_sum
-from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07
+from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 
 # the time limit the endless-loop cases run under (the notebooks' checks use 3 seconds)
 SHORT_LIMIT = 0.2
@@ -771,6 +771,242 @@ e.wrong += [("hard-coded 100", (lambda k, s, lr0: lr0 * (1.0 - 0.9 * k / 100),),
             ("swapped arguments", (lambda s, k, lr0: lr0 * (1.0 - 0.9 * k / s),), None)]
 
 
+# ------------------------------------------------------------------ notebook 08
+
+
+def _same_args(x, y):
+    """Argument tuples equal by value (numpy arrays compared entry by entry)."""
+    return len(x) == len(y) and all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a == b
+        for a, b in zip(x, y))
+
+
+def array_slips(fn, *, pair: bool = False):
+    """Wrong functions made from a right one that returns an array (or, if `pair`, two):
+    function_slips for numpy answers, the first case's result compared by value."""
+    if pair:
+        def apply(g):
+            return lambda *a: tuple(g(np.asarray(v)) for v in fn(*a))
+    else:
+        def apply(g):
+            return lambda *a: g(np.asarray(fn(*a)))
+    first = {}
+
+    def hard_coded(*a):  # the result of the first call, every time: a shown output
+        if "value" not in first:
+            first["value"] = fn(*a)
+        return first["value"]
+
+    seen = {}
+
+    def right_once(*a):  # right at the first case it is asked about only
+        result = fn(*a)
+        seen.setdefault("args", tuple(np.copy(x) if isinstance(x, np.ndarray) else x for x in a))
+        if _same_args(a, seen["args"]):
+            return result
+        return tuple(np.asarray(r) + 0.5 for r in result) if pair else np.asarray(result) + 0.5
+
+    return [
+        ("negated", apply(lambda v: -v)),
+        ("doubled", apply(lambda v: 2 * v)),
+        ("halved", apply(lambda v: v / 2)),
+        ("plus one", apply(lambda v: v + 1)),
+        ("hard-coded from the first case", hard_coded),
+        ("right at one point only", right_once),
+    ]
+
+
+def as_values(array):
+    """An array of scalar-engine Values: the Values-for-floats slip, in numpy."""
+    return np.vectorize(Value, otypes=[object])(np.asarray(array, dtype=float))
+
+
+def matmul_backward(a, b, grad):
+    grad_a = grad @ b.T
+    grad_b = a.T @ grad
+    return grad_a, grad_b
+
+
+def _matmul_by_loops(a, b, grad):
+    grad_a, grad_b = np.zeros_like(a), np.zeros_like(b)
+    for i in range(a.shape[0]):
+        for k in range(a.shape[1]):
+            for j in range(b.shape[1]):
+                grad_a[i, k] += grad[i, j] * b[k, j]
+                grad_b[k, j] += a[i, k] * grad[i, j]
+    return grad_a, grad_b
+
+
+def _matmul_in_place(a, b, grad):
+    grad *= 2.0  # changes the caller's array, then undoes the factor in the result
+    return (grad @ b.T) / 2, (a.T @ grad) / 2
+
+
+def _when_square(square, other=matmul_backward):
+    return lambda a, b, g: square(a, b, g) if a.shape == b.shape else other(a, b, g)
+
+
+e = entry(nb08.matmul_backward)
+e.right += [("solution", (matmul_backward,)), ("loops", (_matmul_by_loops,)),
+            ("transposed products", (lambda a, b, g: ((b @ g.T).T, (g.T @ a).T),)),
+            ("einsum", (lambda a, b, g: (np.einsum("ij,kj->ik", g, b), np.einsum("ik,ij->kj", a, g)),)),
+            ("np.dot", (lambda a, b, g: (np.dot(g, b.T), np.dot(a.T, g)),)),
+            ("returns a list", (lambda a, b, g: [g @ b.T, a.T @ g],)),
+            ("returns nested lists", (lambda a, b, g: ((g @ b.T).tolist(), (a.T @ g).tolist()),)),
+            ("returns a generator", (lambda a, b, g: (x for x in matmul_backward(a, b, g)),)),
+            ("float32 arrays", (lambda a, b, g: tuple(x.astype(np.float32) for x in matmul_backward(a, b, g)),))]
+e.wrong += [(n, (fn,), {"negated": "wrong sign", "doubled": "2 times", "halved": "0.5 times"}.get(n))
+            for n, fn in array_slips(matmul_backward, pair=True)]
+e.wrong += [
+    ("dropped upstream", (lambda a, b, g: (np.ones_like(g) @ b.T, a.T @ np.ones_like(g)),), "Multiply by `grad`"),
+    ("swapped", (lambda a, b, g: matmul_backward(a, b, g)[::-1],), "swapped"),
+    ("swapped when square", (_when_square(lambda a, b, g: (a.T @ g, g @ b.T)),), "swapped"),
+    ("no transposes", (lambda a, b, g: (g @ b, a @ g),), "transpose missing"),
+    ("no transpose when square", (_when_square(lambda a, b, g: (g @ b, a.T @ g)),), "transpose is missing"),
+    ("factors reversed", (lambda a, b, g: (b @ g.T, a.T @ g),), "wrong order"),
+    ("factors reversed when square", (_when_square(lambda a, b, g: (g @ b.T, g.T @ a)),), "wrong order"),
+    ("mean instead of sum", (lambda a, b, g: (g @ b.T / g.shape[1], a.T @ g / g.shape[0]),), "(a mean)"),
+    ("one array", (lambda a, b, g: g @ b.T,), "return 2 arrays"),
+    ("three arrays", (lambda a, b, g: (g @ b.T, a.T @ g, g),), "returned 3 items"),
+    ("flattened", (lambda a, b, g: (g @ b.T, (a.T @ g).ravel()),), "shape"),
+    ("grad_b doubled", (lambda a, b, g: (g @ b.T, 2 * (a.T @ g)),), "grad_b does not match"),
+    ("Values for floats", (lambda a, b, g: (as_values(g @ b.T), as_values(a.T @ g)),), "from the scalar engine"),
+    ("changes grad in place", (_matmul_in_place,), "changed the array `grad`"),
+    ("elementwise product", (lambda a, b, g: (g * b.T, a.T * g),), None),
+]
+
+
+def unbroadcast(grad, shape):
+    extra = grad.ndim - len(shape)
+    grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] > 1)
+    return grad.sum(axis=stretched, keepdims=True)
+
+
+def _unbroadcast_by_loops(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for i, n in enumerate(shape):
+        if n == 1:
+            grad = grad.sum(axis=i, keepdims=True)
+    return grad
+
+
+def _unbroadcast_reshaped(grad, shape):
+    padded = (1,) * (grad.ndim - len(shape)) + tuple(shape)
+    axes = tuple(i for i, n in enumerate(padded) if n == 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _unbroadcast_in_place(grad, shape):
+    result = unbroadcast(grad, shape).copy()
+    grad[...] = 0  # clears the caller's array
+    return result
+
+
+e = entry(nb08.unbroadcast)
+e.right += [("solution", (unbroadcast,)), ("loops", (_unbroadcast_by_loops,)),
+            ("keepdims, then reshape", (_unbroadcast_reshaped,)),
+            ("a float for a scalar", (lambda g, s: float(g.sum()) if s == () else unbroadcast(g, s),)),
+            ("returns lists", (lambda g, s: np.asarray(unbroadcast(g, s)).tolist(),)),
+            ("float32", (lambda g, s: np.asarray(unbroadcast(g, s), dtype=np.float32),)),
+            ("ints", (lambda g, s: np.asarray(unbroadcast(g, s)).astype(int),))]
+e.wrong += [(n, (fn,), {"negated": "sign is flipped", "doubled": "2 times", "halved": "0.5 times"}.get(n))
+            for n, fn in array_slips(unbroadcast)]
+e.wrong += [
+    ("returns grad", (lambda g, s: g,), "the result's shape"),
+    ("leading axes only", (lambda g, s: g.sum(axis=tuple(range(g.ndim - len(s)))),), "shape"),
+    ("size-1 axes only", (lambda g, s: g.sum(axis=tuple(i for i, n in enumerate(s) if n == 1), keepdims=True),
+                          ), None),
+    ("mean instead of sum", (lambda g, s: np.asarray(unbroadcast(g, s)) * (np.prod(s) / g.size),), "mean"),
+    ("no keepdims", (lambda g, s: np.asarray(unbroadcast(g, s)).ravel() if s else unbroadcast(g, s),), "keepdims=True"),
+    ("sums everything", (lambda g, s: g.sum(),), "shape"),
+    ("sums axis 0 always", (lambda g, s: g.sum(axis=0) if g.ndim > 0 else g,), "shape"),
+    ("Values for floats", (lambda g, s: as_values(unbroadcast(g, s)),), "from the scalar engine"),
+    ("clears grad", (_unbroadcast_in_place,), "changed the array `grad`"),
+    ("broadcasts back", (lambda g, s: np.broadcast_to(np.asarray(unbroadcast(g, s)), g.shape),), "the result's shape"),
+]
+
+
+def cross_entropy_grad(logits, labels, grad):
+    z = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    probs[np.arange(len(labels)), labels] -= 1
+    return grad * probs / len(labels)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _ce_columns(z, y, g):
+    probs = _softmax(z)
+    probs[:, y] -= 1
+    return g * probs / len(y)
+
+
+def _ce_by_rows(z, y, g):
+    rows = []
+    for row, label in zip(z, y):
+        e = [math.exp(v - max(row)) for v in row]
+        rows.append([ei / sum(e) - (j == label) for j, ei in enumerate(e)])
+    return [[g * v / len(y) for v in r] for r in rows]
+
+
+def _ce_in_place(logits, labels, grad):
+    logits -= logits.max(axis=1, keepdims=True)  # shifts the caller's array
+    return cross_entropy_grad(logits, labels, grad)
+
+
+e = entry(nb08.cross_entropy_grad)
+e.right += [("solution", (cross_entropy_grad,)),
+            ("one-hot rows, no shift", (lambda z, y, g: g * (np.exp(z) / np.exp(z).sum(1, keepdims=True)
+                                                            - np.eye(z.shape[1])[y]) / z.shape[0],)),
+            ("row by row, as lists", (_ce_by_rows,)),
+            ("mean over rows", (lambda z, y, g: g * (_softmax(z) - np.eye(z.shape[1])[y]).__truediv__(len(z)),)),
+            ("float32", (lambda z, y, g: cross_entropy_grad(z, y, g).astype(np.float32),)),
+            ("log-softmax form", (lambda z, y, g: g * (np.exp(z - np.log(np.exp(z).sum(1, keepdims=True)))
+                                                      - (np.arange(z.shape[1]) == y[:, None])) / len(y),))]
+e.wrong += [(n, (fn,), {"negated": "sign is flipped", "doubled": "2 times", "halved": "0.5 times"}.get(n))
+            for n, fn in array_slips(cross_entropy_grad)]
+e.wrong += [
+    ("dropped upstream", (lambda z, y, g: cross_entropy_grad(z, y, 1.0),), "upstream gradient of 1"),
+    ("sum for mean", (lambda z, y, g: cross_entropy_grad(z, y, g) * len(y),), "MEAN"),
+    ("divided by classes", (lambda z, y, g: cross_entropy_grad(z, y, g) * len(y) / z.shape[1],), "number of classes"),
+    ("onehot minus softmax", (lambda z, y, g: g * (np.eye(z.shape[1])[y] - _softmax(z)) / len(y),), "sign is flipped"),
+    ("forgot the 1", (lambda z, y, g: g * _softmax(z) / len(y),), "subtract 1"),
+    ("probs[:, labels]", (_ce_columns,), "probs[:, labels]"),
+    ("exp without normalising", (lambda z, y, g: g * (np.exp(z) - np.eye(z.shape[1])[y]) / len(y),), "does not match"),
+    ("one row only", (lambda z, y, g: cross_entropy_grad(z, y, g)[0],), "shape"),
+    ("rounded", (lambda z, y, g: np.round(cross_entropy_grad(z, y, g), 3),), "not exact"),
+    ("Values for floats", (lambda z, y, g: as_values(cross_entropy_grad(z, y, g)),), "from the scalar engine"),
+    ("shifts logits in place", (_ce_in_place,), "changed the array `logits`"),
+]
+
+shapes = [(64, 64), (64,), (64, 10), (10,)]
+e = entry(nb08.digits_parameters)
+e.right += [(n, (a,)) for n, a in number_forms(4810) if n != "Value"]
+e.right += [("sum of sizes", (sum(np.zeros(s).size for s in shapes),)),
+            ("numpy prod", (sum(np.prod(s) for s in shapes),)),
+            ("numpy int32", (np.int32(4810),)), ("a whole float64", (np.float64(4810.0),)),
+            ("the scalar MLP's count", (len(__import__("backproplab.nn", fromlist=["MLP"]).MLP(64, [64, 10]).parameters()),))]
+e.wrong += [(n, (a,), {"sign flipped": "negative", "wrong Value": "plain whole number"}.get(n))
+            for n, a in number_slips(4810)]
+e.wrong += [("weights only", (64 * 64 + 64 * 10,), "weights only"),
+            ("no output biases", (64 * 64 + 64 * 10 + 64,), "10 biases"),
+            ("no hidden biases", (64 * 64 + 64 * 10 + 10,), "hidden layer's 64 biases"),
+            ("a bias per layer", (64 * 64 + 64 * 10 + 2,), "each layer 1 bias"),
+            ("the hidden layer only", (64 * 64 + 64,), "hidden layer alone"),
+            ("the output layer only", (64 * 10 + 10,), "output layer alone"),
+            ("the inputs counted", (4810 + 64,), "inputs are data"),
+            ("sizes multiplied", (64 * 64 * 10,), "multiplied"),
+            ("notebook 07's count", (337,), "notebook 07"),
+            ("not whole", (4810.5,), "whole number"),
+            ("a Value", (Value(4810.0),), "plain whole number"),
+            ("the sizes", (shapes,), None)]
+
+
 # ------------------------------------------------------------------ bad input
 
 
@@ -838,9 +1074,9 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 
 
 def test_the_catalogue_covers_every_exercise():
-    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07)
+    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 22
+    assert exercises == set(CATALOGUE) and len(exercises) == 26
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 
@@ -961,7 +1197,7 @@ def test_hints_climb_and_never_give_the_solution(title):
     assert len(given) <= 1 and (len(lines) > 1 or not given), given
 
 
-@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07],
+@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08],
                          ids=lambda m: m.__name__)
 def test_no_module_constant_passes_a_check(module, capsys):
     exercises = [v for v in vars(module).values() if isinstance(v, Exercise)]
@@ -978,9 +1214,9 @@ def counts() -> dict[str, tuple[int, int, int]]:
 
 if __name__ == "__main__":
     for title, (wrong, right, bad) in counts().items():
-        print(f"{title:40s} wrong {wrong:3d}  right {right:3d}  bad input {bad:3d}")
+        print(f"{title:50s} wrong {wrong:3d}  right {right:3d}  bad input {bad:3d}")
     total = [sum(x) for x in zip(*counts().values())]
-    print(f"{'all 22 exercises':40s} wrong {total[0]:3d}  right {total[1]:3d}  bad input {total[2]:3d}")
+    print(f"{f'all {len(CATALOGUE)} exercises':50s} wrong {total[0]:3d}  right {total[1]:3d}  bad input {total[2]:3d}")
 
 
 @pytest.mark.parametrize("title", list(CATALOGUE))
@@ -990,7 +1226,7 @@ def test_the_printed_solution_passes_its_check(title, capsys):
     lines = code.splitlines()
     # the worked answer is the code up to the first line of prose
     code = "\n".join(itertools.takewhile(lambda line: not re.match(r"^[A-Z][a-z]+ ", line), lines))
-    namespace = {"math": math, "Value": Value, "pairs": nb07.HINGE_PAIRS,
+    namespace = {"math": math, "np": np, "Value": Value, "pairs": nb07.HINGE_PAIRS,
                  "scores": nb07.SCORES, "labels": nb07.LABELS}
     exec(code, namespace)
     if "answer" in namespace:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from backproplab.engine import Value
 from backproplab.exercises import nb08
 
 EXERCISES = [nb08.matmul_backward, nb08.unbroadcast, nb08.cross_entropy_grad,
@@ -37,7 +38,8 @@ def test_hints_and_solution_print(exercise, capsys):
 @pytest.mark.parametrize("exercise", EXERCISES[:3], ids=lambda e: e.title)
 def test_a_number_is_not_a_function(exercise, capsys):
     assert exercise.check(3.0) is False
-    assert "expected a function" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Expected a function" in out and "got 3.0" in out
 
 
 # ------------------------------------------------------------- 1. matmul backward
@@ -45,6 +47,23 @@ def test_a_number_is_not_a_function(exercise, capsys):
 def test_matmul_backward_right_answer_passes():
     assert nb08.matmul_backward.check(lambda a, b, grad: (grad @ b.T, a.T @ grad))
     assert nb08.matmul_backward.check(lambda a, b, grad: [grad @ b.T, (grad.T @ a).T])
+
+
+def test_matmul_backward_accepts_other_forms_of_the_right_answer():
+    assert nb08.matmul_backward.check(lambda a, b, g: ((g @ b.T).tolist(), (a.T @ g).tolist()))
+    assert nb08.matmul_backward.check(lambda a, b, g: (x for x in (g @ b.T, a.T @ g)))
+    assert nb08.matmul_backward.check(lambda a, b, g: (np.einsum("ij,kj->ik", g, b),
+                                                       np.dot(a.T, g).astype(np.float32)))
+
+
+def test_matmul_backward_rejects_a_rule_that_changes_its_inputs(capsys):
+    def in_place(a, b, grad):
+        grad *= 1.0
+        grad += 0.5  # changes the caller's array
+        return (grad - 0.5) @ b.T, a.T @ (grad - 0.5)
+
+    assert nb08.matmul_backward.check(in_place) is False
+    assert "changed the array `grad`" in capsys.readouterr().out
 
 
 def test_matmul_backward_cases_include_square_and_rectangular_matrices():
@@ -57,6 +76,14 @@ def test_matmul_backward_cases_include_square_and_rectangular_matrices():
     (lambda a, b, grad: (np.ones_like(grad) @ b.T, a.T @ np.ones_like(grad)), "Multiply by `grad`"),
     (lambda a, b, grad: (a.T @ grad, grad @ b.T), "shape"),  # swapped: shapes differ
     (lambda a, b, grad: (grad @ b, a @ grad), "raised"),  # no transposes: shapes clash
+    (lambda a, b, grad: (grad @ b, a @ grad), "transpose missing"),  # ... and why
+    (lambda a, b, grad: (-(grad @ b.T), -(a.T @ grad)), "wrong sign"),
+    (lambda a, b, grad: (grad @ b.T / grad.shape[1], a.T @ grad), "(a mean)"),
+    (lambda a, b, grad: ((grad @ b.T).tolist(), Value(1.0)), "from the scalar engine"),
+    (lambda a, b, grad: (grad @ b.T, np.vectorize(Value, otypes=[object])(a.T @ grad)),
+     "from the scalar engine"),
+    (lambda a, b, grad: (b @ grad.T, a.T @ grad), "wrong order"),
+
     (lambda a, b, grad: (grad @ b.T, a.T @ grad * 2), "grad_b does not match"),
     (lambda a, b, grad: grad @ b.T, "return 2 arrays"),
     (lambda a, b, grad: (grad @ b.T, (a.T @ grad).ravel()), "shape"),
@@ -81,6 +108,15 @@ def test_matmul_backward_square_case_names_swaps_and_missing_transposes(capsys):
     assert "swapped" in capsys.readouterr().out
     assert nb08.matmul_backward.check(no_transpose_when_square) is False
     assert "transpose is missing" in capsys.readouterr().out
+
+
+def test_matmul_backward_endless_loop_is_stopped(capsys):
+    def loops(a, b, grad):
+        while True:
+            pass
+
+    assert nb08.matmul_backward.check(loops, time_limit=0.2) is False
+    assert "did not finish within" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ 2. unbroadcast
@@ -117,10 +153,28 @@ def mean_instead_of_sum(grad, shape):
     (only_leading_axes, "shape"),
     (mean_instead_of_sum, "mean"),
     (lambda grad, shape: np.reshape(solution_unbroadcast(grad, shape) + 1, shape), "should be"),
+    (lambda grad, shape: grad, "the result's shape"),
+    (lambda grad, shape: np.reshape(-solution_unbroadcast(grad, shape), shape), "sign is flipped"),
+    (lambda grad, shape: solution_unbroadcast(grad, shape).ravel(), "keepdims=True"),
 ])
 def test_unbroadcast_wrong_answers_fail(wrong, says, capsys):
     assert nb08.unbroadcast.check(wrong) is False
     assert says in capsys.readouterr().out
+
+
+def test_unbroadcast_accepts_a_float_for_a_scalar_and_a_list():
+    assert nb08.unbroadcast.check(lambda g, s: float(g.sum()) if s == () else
+                                  solution_unbroadcast(g, s).tolist())
+    assert nb08.unbroadcast.check(unbroadcast_by_loops)
+
+
+def unbroadcast_by_loops(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for i, n in enumerate(shape):
+        if n == 1:
+            grad = grad.sum(axis=i, keepdims=True)
+    return grad
 
 
 # ---------------------------------------------------------- 3. cross-entropy grad
@@ -147,10 +201,30 @@ def test_cross_entropy_grad_right_answer_passes():
     (lambda z, y, g: -solution_ce(z, y, g), "sign is flipped"),
     (lambda z, y, g: g * softmax(z) / len(y), "subtract 1"),
     (lambda z, y, g: g * np.exp(z) / len(y), "does not match"),
+    (lambda z, y, g: solution_ce(z, y, g) * len(y) / z.shape[1], "number of classes"),
+    (lambda z, y, g: g * (softmax(z) - np.eye(z.shape[1])[y][:, ::-1]) / len(y), "does not match"),
+    (lambda z, y, g: g * (lambda p: (p.__setitem__((slice(None), y), p[:, y] - 1), p)[1])(
+        softmax(z)) / len(y), "probs[:, labels]"),
+    (lambda z, y, g: solution_ce(z, y, g)[0], "shape"),
 ])
 def test_cross_entropy_grad_wrong_answers_fail_with_a_reason(wrong, says, capsys):
     assert nb08.cross_entropy_grad.check(wrong) is False
     assert says in capsys.readouterr().out
+
+
+def test_cross_entropy_grad_accepts_a_rule_without_the_shift_and_one_hot_rows():
+    assert nb08.cross_entropy_grad.check(
+        lambda z, y, g: g * (np.exp(z) / np.exp(z).sum(1, keepdims=True) - np.eye(z.shape[1])[y])
+        / z.shape[0])
+
+
+def test_cross_entropy_grad_rejects_a_rule_that_changes_the_logits(capsys):
+    def in_place(logits, labels, grad):
+        logits -= logits.max(axis=1, keepdims=True)
+        return solution_ce(logits, labels, grad)
+
+    assert nb08.cross_entropy_grad.check(in_place) is False
+    assert "changed the array `logits`" in capsys.readouterr().out
 
 
 def test_cross_entropy_grad_cases_use_upstream_gradients_other_than_one():
@@ -164,13 +238,21 @@ def test_cross_entropy_grad_cases_use_upstream_gradients_other_than_one():
 def test_digits_parameters():
     assert nb08.digits_parameters.check(4810)
     assert nb08.digits_parameters.check(4810.0)
+    assert nb08.digits_parameters.check(np.int64(4810))
+    arrays = [np.zeros((64, 64)), np.zeros(64), np.zeros((64, 10)), np.zeros(10)]
+    assert nb08.digits_parameters.check(sum(p.size for p in arrays))
 
 
 @pytest.mark.parametrize("wrong, says", [
     (64 * 64 + 64 * 10, "weights only"),
     (64 * 64 + 64 * 10 + 64, "10 biases"),
     (4000, "is not it"),
-    ("4810", "expected a whole number"),
+    (64 * 64 + 64 * 10 + 10, "hidden layer's 64 biases"),
+    (337, "notebook 07"),
+    (4810.5, "whole number"),
+    (Value(4810.0), "plain whole number"),
+    (None, "None"),
+    ("4810", "without quotes"),  # a string: write the number itself
 ])
 def test_digits_parameters_wrong(wrong, says, capsys):
     assert nb08.digits_parameters.check(wrong) is False
