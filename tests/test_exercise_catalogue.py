@@ -959,15 +959,28 @@ def _ce_in_place(logits, labels, grad):
     return cross_entropy_grad(logits, labels, grad)
 
 
+def _log_softmax(z):
+    top = z.max(axis=1, keepdims=True)
+    return z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
+
+
 e = entry(nb08.cross_entropy_grad)
 e.right += [("solution", (cross_entropy_grad,)),
-            ("one-hot rows, no shift", (lambda z, y, g: g * (np.exp(z) / np.exp(z).sum(1, keepdims=True)
-                                                            - np.eye(z.shape[1])[y]) / z.shape[0],)),
+            ("one-hot rows", (lambda z, y, g: g * (_softmax(z) - np.eye(z.shape[1])[y]) / z.shape[0],)),
             ("row by row, as lists", (_ce_by_rows,)),
             ("mean over rows", (lambda z, y, g: g * (_softmax(z) - np.eye(z.shape[1])[y]).__truediv__(len(z)),)),
             ("float32", (lambda z, y, g: cross_entropy_grad(z, y, g).astype(np.float32),)),
-            ("log-softmax form", (lambda z, y, g: g * (np.exp(z - np.log(np.exp(z).sum(1, keepdims=True)))
+            ("log-softmax form", (lambda z, y, g: g * (np.exp(_log_softmax(z))
                                                       - (np.arange(z.shape[1]) == y[:, None])) / len(y),))]
+# right for small logits only: exp overflows on the large ones the notebook warns about
+e.wrong += [
+    ("no log-sum-exp shift", (lambda z, y, g: g * (np.exp(z) / np.exp(z).sum(1, keepdims=True)
+                                                   - np.eye(z.shape[1])[y]) / z.shape[0],),
+     "Subtract each row's largest logit"),
+    ("log-softmax without the shift", (lambda z, y, g: g * (np.exp(z - np.log(np.exp(z).sum(1, keepdims=True)))
+                                                            - (np.arange(z.shape[1]) == y[:, None])) / len(y),),
+     "Subtract each row's largest logit"),
+]
 e.wrong += [(n, (fn,), {"negated": "sign is flipped", "doubled": "2 times", "halved": "0.5 times"}.get(n))
             for n, fn in array_slips(cross_entropy_grad)]
 e.wrong += [

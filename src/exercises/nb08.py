@@ -357,6 +357,10 @@ CE_CASES = (
     (((2.0, -1.0, 0.5, 0.0), (0.1, 0.2, 3.0, -1.0), (-0.5, 1.5, 0.3, 0.8)), (0, 1, 3), 2.5),
     (((1.0, 1.0), (-2.0, 4.0), (0.0, 0.5), (3.0, -3.0)), (1, 1, 0, 0), -0.5),
     (((10.0, -5.0, 2.0, 0.0),), (2,), 3.0),
+    # logits this large overflow exp unless each row's largest is subtracted first (the
+    # log-sum-exp shift the notebook shows): a softmax written as exp(z) / sum(exp(z))
+    # gives inf / inf = nan here, and is right everywhere else
+    (((800.0, 0.0, -800.0), (1000.0, 999.0, 0.0)), (1, 0), 0.5),
 )
 _CE_SHOWN = "cross_entropy_grad(logits, labels, grad)"
 
@@ -381,8 +385,16 @@ def _check_cross_entropy_grad(answer: object) -> Verdict:
         z = np.array(logits, dtype=float)
         y = np.array(labels)
         passed_z, passed_y = z.copy(), y.copy()
-        got = _read_array(call(fn, (passed_z, passed_y, upstream), _CE_SHOWN),
-                          "what your function returned")
+        with np.errstate(over="ignore", invalid="ignore"):  # the overflow is reported below
+            returned = call(fn, (passed_z, passed_y, upstream), _CE_SHOWN)
+        try:
+            got = _read_array(returned, "what your function returned")
+        except AnswerForm as form:
+            if np.abs(z).max() > 700 and "inf or nan" in form.message:
+                raise AnswerForm("With logits as large as 1000 your gradient holds inf or nan: "
+                                 "exp overflows. Subtract each row's largest logit before exp, "
+                                 "as cross_entropy does (it changes nothing in the softmax).") from None
+            raise
         _unchanged({"logits": (passed_z, z), "labels": (passed_y, y)})
         want = upstream * _numerical(lambda x: _mean_cross_entropy(x, y), z)
         if _close(got, want):
@@ -393,6 +405,11 @@ def _check_cross_entropy_grad(answer: object) -> Verdict:
             return Verdict(False, f"{case}, your gradient has shape {got.shape}; it needs "
                                   f"the shape of the logits, {z.shape}: one number per "
                                   "logit.")
+        if np.abs(z).max() > 700:  # right on every small case before, wrong on this one
+            return Verdict(False, f"{case} and logits as large as 1000, your gradient is wrong: "
+                                  "exp overflows along the way. Subtract each row's largest "
+                                  "logit before exp, as cross_entropy does (it changes nothing "
+                                  "in the softmax).")
         probs = np.exp(z - z.max(axis=1, keepdims=True))
         probs /= probs.sum(axis=1, keepdims=True)
         columns = probs.copy()
