@@ -506,9 +506,9 @@ def _check_digits_parameters(answer: object) -> Verdict:
         (n_in * hidden + hidden * out + 2, "that gives each layer 1 bias; each neuron owns "
                                            "its own bias."),
         (n_in * hidden + hidden, "that is the hidden layer alone; add the output layer, "
-                                 "W2 and b2."),
-        (hidden * out + out, "that is the output layer alone; add the hidden layer, W1 "
-                             "and b1."),
+                                 "W_out and b_out."),
+        (hidden * out + out, "that is the output layer alone; add the hidden layer, "
+                             "W_hidden and b_hidden."),
         (want + n_in, "the 64 inputs are data, not parameters: nothing learns them."),
         (n_in * hidden * out, "the layers' sizes multiplied; count each layer's numbers "
                               "and add the layers."),
@@ -519,7 +519,7 @@ def _check_digits_parameters(answer: object) -> Verdict:
             return Verdict(False, f"{got}: {message}")
     if got < 0:
         return Verdict(False, f"{got} is negative; a count of numbers is never below 0.")
-    return Verdict(False, f"{got} is not it. Count W1 (64 x 64), b1, W2 (64 x 10) and b2.")
+    return Verdict(False, f"{got} is not it. Count W_hidden (64 x 64), b_hidden, W_out (64 x 10) and b_out.")
 
 
 digits_parameters = Exercise(
@@ -528,7 +528,7 @@ digits_parameters = Exercise(
     hints=[
         "The network has two layers, each a weight matrix and a bias vector. Count the "
         "numbers in each.",
-        "W1 is 64 x 64, b1 has 64 numbers, W2 is 64 x 10, b2 has 10.",
+        "W_hidden is 64 x 64 and b_hidden has 64 numbers; W_out is 64 x 10 and b_out has 10.",
     ],
     solution=(
         "answer = 64 * 64 + 64 + 64 * 10 + 10   # 4810\n"
