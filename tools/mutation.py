@@ -1,0 +1,486 @@
+"""Mutation testing for the engine, nn, train and data modules: do the tests catch slips?
+
+Each *mutant* is a copy of one module with a single small edit in one spot: an
+arithmetic operator swapped (`+` for `-`, `*` for `/`), a comparison shifted (`<` for
+`<=`, `==` for `!=`), a number changed (0 -> 1, 1 -> 0, n -> n + 1), `+=` turned into
+`=`, a statement dropped, a condition negated, `and` for `or`, a function made to return
+at once. The module's tests then run against the mutant: a test failing (or the run
+timing out) *kills* it; a mutant that passes every test *survives*, which shows a slip
+the tests would not notice.
+
+Some edits change nothing a test could observe (a garbage-collector tuning constant, a
+fast path that the slow path answers the same way). Those are listed, each with the
+reason, in tools/mutation_equivalents.toml, keyed by the mutant's description (file,
+function, the edit), and left out of the score.
+
+Every mutant runs in its own temporary copy of src/ and tests/ (the working tree is
+never touched), with a fixed hypothesis seed, stopping at the first failing test.
+
+    python tools/mutation.py                      # every module, 2 jobs
+    python tools/mutation.py --file engine.py --limit 20 --jobs 1
+    python tools/mutation.py --list               # print the mutants, run nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+TESTS = ROOT / "tests"
+EQUIVALENTS = ROOT / "tools" / "mutation_equivalents.toml"
+PACKAGE = "backproplab"
+
+# the modules under test, and the test files that answer for each
+MODULES = {
+    "engine.py": "test_engine*.py",
+    "nn.py": "test_nn*.py",
+    "train.py": "test_train*.py",
+    "data.py": "test_data*.py",
+}
+
+BINOPS = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
+}
+COMPARES = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+AUGOPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult}
+
+
+@dataclass
+class Mutant:
+    file: str  # e.g. "engine.py"
+    line: int
+    key: str  # stable description: file | function | kind | before -> after
+    source: str  # the whole mutated module
+
+
+# ----------------------------------------------------------------- generating mutants
+
+
+def _offsets(text: str) -> list[int]:
+    """The character offset at which each line (1-based) starts."""
+    starts = [0, 0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+class _Collector(ast.NodeVisitor):
+    """Walks a module and records (node, kind, replacement text) for every mutation site."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = _offsets(text)
+        self.lines = text.splitlines(keepends=True)
+        self.sites: list[tuple[int, int, int, str, str, str]] = []  # start, end, line, scope, kind, new
+        self.scope: list[str] = []
+
+    # where a node's source text is
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        return (self._offset(node.lineno, node.col_offset),
+                self._offset(node.end_lineno, node.end_col_offset))
+
+    def _offset(self, line: int, col: int) -> int:
+        """The character offset of a (line, byte column) position, as the ast gives them."""
+        text = self.lines[line - 1]
+        return self.starts[line] + len(text.encode()[:col].decode())
+
+    def add(self, node: ast.AST, kind: str, new: str, start: int | None = None, end: int | None = None) -> None:
+        s, e = self.span(node)
+        self.sites.append(
+            (s if start is None else start, e if end is None else end, node.lineno,
+             ".".join(self.scope) or "<module>", kind, new)
+        )
+
+    # scopes, and the parts never mutated
+    def _function(self, node: ast.FunctionDef) -> None:
+        self.scope.append(node.name)
+        body = node.body
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        if body:
+            first = body[0]
+            s, _ = self.span(first)
+            indent = " " * first.col_offset
+            self.sites.append(
+                (s, s, first.lineno, ".".join(self.scope), "return at once", f"return\n{indent}")
+            )
+        for default in [*node.args.defaults, *node.args.kw_defaults]:
+            if default is not None:
+                self.visit(default)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope.pop()
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scope.append(node.name)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope.pop()
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        pass  # the text of a message: not behaviour the mutants are about
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._statement(node)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return
+        self._statement(node)
+        self.generic_visit(node)
+
+    # statements
+    def _statement(self, node: ast.stmt) -> None:
+        self.add(node, "drop statement", "pass")
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if _is_docstring(node):
+            return
+        self._statement(node)
+        self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None:
+            self.add(node, "return None", "return None")
+        self.generic_visit(node)
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        self._statement(node)
+        # the message is not mutated; the exception's type is what a caller sees
+        if node.cause is not None:
+            self.visit(node.cause)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        target = ast.unparse(node.target)
+        value = ast.unparse(node.value)
+        self.add(node, "augmented to plain assignment", f"{target} = {value}")
+        swap = AUGOPS.get(type(node.op))
+        if swap:
+            new = ast.AugAssign(node.target, swap(), node.value)
+            self.add(node, "augmented operator", ast.unparse(new))
+        self._statement(node)
+        self.generic_visit(node)
+
+    def _condition(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        self.add(node.test, "negate condition", f"not ({ast.unparse(node.test)})")
+
+    def visit_If(self, node: ast.If) -> None:
+        self._condition(node)
+        self._statement(node)
+        self.generic_visit(node)
+
+    def visit_While(self, node: ast.While) -> None:
+        self._condition(node)
+        self.generic_visit(node)
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self._condition(node)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._statement(node)
+        self.generic_visit(node)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self.generic_visit(node)
+
+    def visit_Continue(self, node: ast.Continue) -> None:
+        self.add(node, "continue to break", "break")
+
+    def visit_Break(self, node: ast.Break) -> None:
+        self.add(node, "break to continue", "continue")
+
+    # expressions
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        swap = BINOPS.get(type(node.op))
+        if swap:
+            new = ast.BinOp(node.left, swap(), node.right)
+            self.add(node, "arithmetic", f"({ast.unparse(new)})")
+        self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.USub) and not isinstance(node.operand, ast.Constant):
+            self.add(node, "drop unary minus", f"({ast.unparse(node.operand)})")
+        if isinstance(node.op, ast.Not):
+            self.add(node, "drop not", f"({ast.unparse(node.operand)})")
+        self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        self.add(node, "and/or", f"({ast.unparse(ast.BoolOp(other, node.values))})")
+        self.generic_visit(node)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        for i, op in enumerate(node.ops):
+            swap = COMPARES.get(type(op))
+            if swap:
+                ops = list(node.ops)
+                ops[i] = swap()
+                new = ast.Compare(node.left, ops, node.comparators)
+                self.add(node, "comparison", f"({ast.unparse(new)})")
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        v = node.value
+        if isinstance(v, bool):
+            self.add(node, "constant", repr(not v))
+        elif isinstance(v, (int, float)):
+            if v == 0:
+                new = type(v)(1)
+            elif v == 1:
+                new = type(v)(0)
+            else:
+                new = v + 1
+            self.add(node, "constant", f"({new!r})")
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _describe_edit(text: str, source: str, start: int, end: int, new: str) -> str:
+    """`before -> after`: the whole line when the edit stays on one line, else the spot."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if "\n" not in text[start:end] and "\n" not in new:
+        before = text[line_start:line_end]
+        after = source[line_start : line_end + len(source) - len(text)]
+        return f"{_short(before, 120)} -> {_short(after, 120)}"
+    before = _short(text[start:end]) if end > start else "(nothing)"
+    return f"{before} -> {_short(new)}"
+
+
+def generate(file: str) -> list[Mutant]:
+    """Every one-spot mutant of src/<file>, each checked to compile."""
+    text = (SRC / file).read_text()
+    tree = ast.parse(text)
+    collector = _Collector(text)
+    collector.visit(tree)
+    mutants: list[Mutant] = []
+    seen: dict[str, int] = {}
+    for start, end, line, scope, kind, new in sorted(collector.sites, key=lambda s: (s[0], -s[1], s[4])):
+        source = text[:start] + new + text[end:]
+        try:
+            compile(source, file, "exec")
+        except SyntaxError:
+            continue
+        key = f"{file} | {scope} | {kind} | {_describe_edit(text, source, start, end, new)}"
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key += f" #{seen[key]}"
+        mutants.append(Mutant(file, line, key, source))
+    return mutants
+
+
+# -------------------------------------------------------------------- running mutants
+
+
+def load_equivalents() -> dict[str, str]:
+    if not EQUIVALENTS.exists():
+        return {}
+    with EQUIVALENTS.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {entry["mutant"]: entry["reason"] for entry in data.get("equivalent", [])}
+
+
+class Sandbox:
+    """A temporary copy of the package and the tests, one per worker thread."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="backproplab-mutation-"))
+        shutil.copytree(SRC, self.dir / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(TESTS, self.dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy(ROOT / "pyproject.toml", self.dir / "pyproject.toml")
+
+    def run(self, file: str, source: str | None, tests: list[str], timeout: float) -> tuple[str, float]:
+        """('killed' | 'survived' | 'timeout', seconds) for the module with `source` in place."""
+        target = self.dir / PACKAGE / file
+        original = (SRC / file).read_text()
+        target.write_text(original if source is None else source)
+        shutil.rmtree(self.dir / ".hypothesis", ignore_errors=True)  # no examples carried over
+        env = dict(os.environ, PYTHONPATH=str(self.dir), PYTHONDONTWRITEBYTECODE="1")
+        cmd = [
+            sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+            "-p", "no:randomly", "--hypothesis-seed=0", "-o", "addopts=",
+            *[f"tests/{t}" for t in tests],
+        ]
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(
+                cmd, cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout", time.monotonic() - start
+        finally:
+            target.write_text(original)
+        elapsed = time.monotonic() - start
+        if source is None and proc.returncode != 0:
+            sys.exit(f"the tests fail on the unmutated {file}:\n{proc.stdout.decode()[-3000:]}")
+        return ("survived" if proc.returncode == 0 else "killed"), elapsed
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def tests_for(file: str) -> list[str]:
+    """The module's test files, its main file last (the newer, quicker ones first)."""
+    main = f"test_{Path(file).stem}.py"
+    found = sorted(p.name for p in TESTS.glob(MODULES[file]))
+    return sorted(found, key=lambda name: (name == main, name))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--file", action="append", choices=sorted(MODULES),
+                        help="mutate only this module (may be repeated)")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--limit", type=int, help="run only the first N mutants of each module")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per mutant (default: 5 x the unmutated run + 10)")
+    parser.add_argument("--list", action="store_true", help="print the mutants and run nothing")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    if args.limit is not None and args.limit < 1:
+        parser.error(f"--limit must be at least 1, got {args.limit}")
+
+    files = args.file or list(MODULES)
+    equivalents = load_equivalents()
+    mutants = {f: generate(f) for f in files}
+    if args.limit:
+        mutants = {f: m[: args.limit] for f, m in mutants.items()}
+    if args.list:
+        for f in files:
+            for m in mutants[f]:
+                mark = "  (equivalent)" if m.key in equivalents else ""
+                print(f"{m.line:4d}  {m.key}{mark}")
+        return 0
+
+    local = threading.local()
+    sandboxes: list[Sandbox] = []
+    lock = threading.Lock()
+
+    def sandbox() -> Sandbox:
+        if not hasattr(local, "box"):
+            local.box = Sandbox()
+            with lock:
+                sandboxes.append(local.box)
+        return local.box
+
+    results: dict[str, dict[str, str]] = {f: {} for f in files}
+    tests = {f: tests_for(f) for f in files}  # fixed now: the sandboxes copy tests/ once
+    try:
+        timeouts = {}
+        for f in files:
+            _, seconds = sandbox().run(f, None, tests[f], timeout=3600)
+            timeouts[f] = args.timeout or 5 * seconds + 10
+            print(f"{f}: {len(mutants[f])} mutants; tests {', '.join(tests[f])} "
+                  f"take {seconds:.1f} s unmutated", flush=True)
+
+        todo = [m for f in files for m in mutants[f] if m.key not in equivalents]
+        done = 0
+
+        def work(m: Mutant) -> tuple[Mutant, str]:
+            outcome, _ = sandbox().run(m.file, m.source, tests[m.file], timeouts[m.file])
+            return m, outcome
+
+        start = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            for m, outcome in pool.map(work, todo):
+                results[m.file][m.key] = outcome
+                done += 1
+                if outcome == "survived":
+                    print(f"  survived  {m.file}:{m.line}  {m.key}", flush=True)
+                elif done % 25 == 0:
+                    print(f"  {done}/{len(todo)} mutants run "
+                          f"({time.monotonic() - start:.0f} s)", flush=True)
+    finally:
+        for box in sandboxes:
+            box.remove()
+
+    # the report
+    print()
+    total_killed = total_counted = 0
+    survivors: list[Mutant] = []
+    for f in files:
+        outcomes = results[f]
+        killed = sum(o != "survived" for o in outcomes.values())
+        timeouts_n = sum(o == "timeout" for o in outcomes.values())
+        equivalent = sum(m.key in equivalents for m in mutants[f])
+        counted = len(outcomes)
+        total_killed += killed
+        total_counted += counted
+        survivors += [m for m in mutants[f] if outcomes.get(m.key) == "survived"]
+        score = 100.0 * killed / counted if counted else 100.0
+        print(f"{f:10s} {score:5.1f}%  {killed}/{counted} killed ({timeouts_n} by timeout), "
+              f"{equivalent} equivalent, {len(mutants[f])} mutants")
+    score = 100.0 * total_killed / total_counted if total_counted else 100.0
+    print(f"{'all':10s} {score:5.1f}%  {total_killed}/{total_counted} killed")
+
+    print(f"\nsurvivors ({len(survivors)}):")
+    for m in survivors:
+        print(f"  {m.file}:{m.line}  {m.key}")
+
+    generated = {m.key for f in files for m in mutants[f]}
+    print(f"\njudged equivalent ({sum(k in generated for k in equivalents)}), "
+          f"from {EQUIVALENTS.relative_to(ROOT)}:")
+    for key, reason in equivalents.items():
+        if key in generated:
+            print(f"  {key}\n      {reason}")
+    if not args.limit:
+        stale = [k for k in equivalents if k.split(" | ")[0] in files and k not in generated]
+        if stale:
+            print("\nlisted as equivalent but no longer generated (update the file):")
+            for key in stale:
+                print(f"  {key}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
