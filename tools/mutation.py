@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures
+import fnmatch
+import json
 import os
 import shutil
 import subprocess
@@ -328,14 +330,109 @@ def load_equivalents() -> dict[str, str]:
     return {entry["mutant"]: entry["reason"] for entry in data.get("equivalent", [])}
 
 
+def _imported_by_tests(tests_dir: Path) -> list[str]:
+    """Every module the test files import, except the package under test and the tests' own.
+
+    Each worker imports these once before it forks a child per mutant, so a child starts
+    in a fraction of a second instead of importing numpy, sympy, hypothesis... again.
+    """
+    own = {p.stem for p in tests_dir.glob("*.py")}
+    files = [tests_dir / "conftest.py"]
+    files += [p for p in tests_dir.glob("*.py") if any(fnmatch.fnmatch(p.name, g) for g in MODULES.values())]
+    names: set[str] = set()
+    for path in files:
+        if not path.exists():
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return sorted(
+        n for n in names
+        if n.split(".")[0] not in own and n.split(".")[0] not in (PACKAGE, "__future__")
+    )
+
+
+def serve() -> None:
+    """A worker: for each request on stdin, fork, run pytest in the child, report its status.
+
+    Runs inside a sandbox (cwd), with the sandbox first on sys.path; it never imports the
+    package under test itself, so each child imports the mutant afresh.
+    """
+    import importlib
+    import signal
+
+    importlib.import_module("pytest")
+    try:  # a failing example found is enough: no shrinking it, no database of examples
+        from hypothesis import Phase, settings
+
+        settings.register_profile(
+            "mutation", deadline=None, database=None, print_blob=False,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        )
+    except ImportError:
+        pass
+    for name in _imported_by_tests(Path("tests")):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - not a module (a name from one), or the run says
+            pass
+    for line in sys.stdin:
+        request = json.loads(line)
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # the child: run the tests, quietly, and leave
+            os.setsid()
+            with open(".last-run.txt", "w") as out:
+                os.dup2(out.fileno(), 1)
+                os.dup2(out.fileno(), 2)
+                import pytest
+
+                try:
+                    code = pytest.main(request["args"])
+                except BaseException:  # noqa: BLE001 - any crash counts as a failed run
+                    code = 99
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(int(code))
+        deadline = start + request["timeout"]
+        status = None
+        while status is None:
+            done, raw = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = os.waitstatus_to_exitcode(raw)
+            elif time.monotonic() > deadline:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                os.waitpid(pid, 0)
+                status = "timeout"
+            else:
+                time.sleep(0.02)
+        print(json.dumps({"status": status, "seconds": time.monotonic() - start}), flush=True)
+
+
 class Sandbox:
-    """A temporary copy of the package and the tests, one per worker thread."""
+    """A temporary copy of the package and the tests, and a worker process that runs them."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="backproplab-mutation-"))
         shutil.copytree(SRC, self.dir / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(TESTS, self.dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+        if TESTS_AT is None:
+            shutil.copytree(TESTS, self.dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+        else:  # the tests as they were at a git revision (to measure a score before a change)
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", TESTS_AT, "tests"],
+                                     check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(self.dir)], input=archive, check=True)
         shutil.copy(ROOT / "pyproject.toml", self.dir / "pyproject.toml")
+        env = dict(os.environ, PYTHONPATH=str(self.dir), PYTHONDONTWRITEBYTECODE="1")
+        self.worker = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve"],
+            cwd=self.dir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
 
     def run(self, file: str, source: str | None, tests: list[str], timeout: float) -> tuple[str, float]:
         """('killed' | 'survived' | 'timeout', seconds) for the module with `source` in place."""
@@ -343,35 +440,44 @@ class Sandbox:
         original = (SRC / file).read_text()
         target.write_text(original if source is None else source)
         shutil.rmtree(self.dir / ".hypothesis", ignore_errors=True)  # no examples carried over
-        env = dict(os.environ, PYTHONPATH=str(self.dir), PYTHONDONTWRITEBYTECODE="1")
-        cmd = [
-            sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-            "-p", "no:randomly", "--hypothesis-seed=0", "-o", "addopts=",
-            *[f"tests/{t}" for t in tests],
+        args = [
+            "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "addopts=",
+            "--hypothesis-seed=0", "--hypothesis-profile=mutation",
+            "--tb=short" if source is None else "--tb=no", *[f"tests/{t}" for t in tests],
         ]
-        start = time.monotonic()
         try:
-            proc = subprocess.run(
-                cmd, cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            return "timeout", time.monotonic() - start
+            self.worker.stdin.write(json.dumps({"args": args, "timeout": timeout}) + "\n")
+            self.worker.stdin.flush()
+            answer = json.loads(self.worker.stdout.readline())
         finally:
             target.write_text(original)
-        elapsed = time.monotonic() - start
-        if source is None and proc.returncode != 0:
-            sys.exit(f"the tests fail on the unmutated {file}:\n{proc.stdout.decode()[-3000:]}")
-        return ("survived" if proc.returncode == 0 else "killed"), elapsed
+        status, elapsed = answer["status"], answer["seconds"]
+        if status == "timeout":
+            return "timeout", elapsed
+        if source is None and status != 0:
+            log = (self.dir / ".last-run.txt").read_text()[-3000:]
+            sys.exit(f"the tests fail on the unmutated {file}:\n{log}")
+        return ("survived" if status == 0 else "killed"), elapsed
 
     def remove(self) -> None:
+        self.worker.stdin.close()
+        self.worker.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+TESTS_AT: str | None = None  # set by --tests-at
 
 
 def tests_for(file: str) -> list[str]:
     """The module's test files, its main file last (the newer, quicker ones first)."""
     main = f"test_{Path(file).stem}.py"
-    found = sorted(p.name for p in TESTS.glob(MODULES[file]))
+    if TESTS_AT is None:
+        names = [p.name for p in TESTS.iterdir()]
+    else:
+        listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", TESTS_AT, "tests/"],
+                                 check=True, capture_output=True, text=True).stdout
+        names = [Path(line).name for line in listing.split()]
+    found = sorted(n for n in names if fnmatch.fnmatch(n, MODULES[file]))
     return sorted(found, key=lambda name: (name == main, name))
 
 
@@ -384,7 +490,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per mutant (default: 5 x the unmutated run + 10)")
     parser.add_argument("--list", action="store_true", help="print the mutants and run nothing")
+    parser.add_argument("--tests-at", metavar="REV",
+                        help="use the tests as committed at this git revision (a 'before' score)")
+    parser.add_argument("--json", metavar="PATH", help="also write every mutant's outcome here")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global TESTS_AT
+    TESTS_AT = args.tests_at
+    if args.serve:
+        serve()
+        return 0
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     if args.limit is not None and args.limit < 1:
@@ -443,6 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for box in sandboxes:
             box.remove()
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            [{"file": m.file, "line": m.line, "mutant": m.key,
+              "outcome": results[m.file].get(m.key, "equivalent")}
+             for f in files for m in mutants[f]], indent=1))
 
     # the report
     print()
