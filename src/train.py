@@ -220,9 +220,12 @@ class Trainer:
     def run(self, n: int | None = None) -> dict | None:
         """Take `n` more steps (by default all that remain); return the last step's record."""
         remaining = self.steps - self.steps_taken
-        n = remaining if n is None else n
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+        if n is None:
+            n = remaining
+        elif isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"n (the number of steps to run) must be a whole number, got {_describe(n)}")
+        elif n < 0:
+            raise ValueError(f"n (the number of steps to run) must be 0 or more, got {n}")
         record = None
         for _ in range(min(n, remaining)):
             record = self.step()
