@@ -242,8 +242,17 @@ class Trainer:
         self.steps_taken = 0
 
     def predict(self, X) -> np.ndarray:
-        """The model's output for each row of `X`."""
-        X = np.asarray(X, dtype=float)
+        """The model's output for each row of `X` (an (n, nin) array like the training data)."""
+        nin = self.X.shape[1]
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"X must be an (n, {nin}) array of numbers, got {_describe(X)}") from None
+        if X.ndim != 2 or X.shape[1] != nin:
+            raise ValueError(
+                f"X must be an (n, {nin}) array, one row per sample as in training; "
+                f"got shape {X.shape}"
+            )
         return np.array([self.model(list(map(float, row))).data for row in X])
 
     def __repr__(self) -> str:

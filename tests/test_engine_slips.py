@@ -228,6 +228,10 @@ def test_relu_at_and_around_zero():
         assert (out.data, a.grad) == (data, UPSTREAM * slope), x
 
 
+def test_relu_of_minus_zero_prints_as_zero():
+    assert repr(Value(-0.0).relu()) == "Value(data=0, grad=0)"
+
+
 @pytest.mark.parametrize("x", [0.0, 1e-300, -1e-300, 2.0, -2.0, 40.0, -40.0, 800.0, -800.0])
 def test_sigmoid_on_both_sides(x):
     a = Value(x)
@@ -645,3 +649,26 @@ def test_importing_the_engine_tunes_the_garbage_collector():
     # a collector switched off (threshold 0), or already higher, is left alone
     assert _threshold_after_import(0) == (0, 11, 12)
     assert _threshold_after_import(200_000) == (200_000, 11, 12)
+
+
+def test_a_misspelt_attribute_is_an_error_not_a_new_field():
+    # Values have a fixed set of fields: `v.grads = 0` (for `v.grad`) must not pass silently
+    v = Value(1.0)
+    with pytest.raises(AttributeError):
+        v.grads = 0.0
+    with pytest.raises(AttributeError):
+        (v * 2).dat = 3.0
+
+
+class Unsigned:
+    """A callable whose signature cannot be read (inspect.signature raises)."""
+
+    __signature__ = "not a signature"
+
+    def __call__(self, a):
+        return a * a
+
+
+def test_check_gradients_names_inputs_of_a_callable_without_a_signature():
+    result = check_gradients(Unsigned(), [2.0])
+    assert result.names == ["x0"] and result.analytic == [4.0]

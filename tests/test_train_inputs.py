@@ -39,6 +39,9 @@ def test_a_score_of_exactly_zero_counts_as_the_negative_class():
     assert loss.data == 1.0  # relu(1 - y * 0) = 1 for every sample
     mse = Trainer(model, X, [-1.0, -1.0, 1.0, 1.0], loss="mse")
     assert mse.compute_loss()[1] == 0.5
+    # a target of exactly 0 (mse takes targets as given) is the negative class too
+    model.b.data = -1.0  # every score -1
+    assert Trainer(model, X, [0.0, 0.0, 0.0, 2.0], loss="mse").compute_loss()[1] == 0.75
 
 
 def test_hinge_loss_and_accuracy_by_hand():
@@ -152,6 +155,23 @@ def test_predict_gives_one_score_per_row():
     trainer = lecture_trainer()
     scores = trainer.predict(np.array(XS))
     assert scores.tolist() == [trainer.model(row).data for row in XS]
+    assert trainer.predict(XS).tolist() == scores.tolist()
+    assert trainer.predict(np.zeros((0, 3))).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        ([1.0, 2.0, 3.0], ValueError,
+         "X must be an (n, 3) array, one row per sample as in training; got shape (3,)"),
+        ([[1.0, 2.0]], ValueError, "got shape (1, 2)"),
+        ([["a", "b", "c"]], TypeError, "X must be an (n, 3) array of numbers, got list"),
+    ],
+)
+def test_predict_with_the_wrong_shape_says_so(X, error, message):
+    with pytest.raises(error) as info:
+        lecture_trainer().predict(X)
+    assert message in str(info.value)
 
 
 class NoParameters:
@@ -247,6 +267,7 @@ def test_a_model_giving_a_list_says_to_end_with_one_neuron():
         ({"learning_rate": True}, TypeError, "learning_rate must be a number, got bool True"),
         ({"learning_rate": "1"}, TypeError, "learning_rate must be a number, got str '1'"),
         ({"alpha": math.nan}, ValueError, "alpha must be a finite number >= 0, got nan"),
+        ({"alpha": "x" * 38}, TypeError, "alpha must be a number, got str '" + "x" * 38 + "'"),
         ({"alpha": "x" * 50}, TypeError, "alpha must be a number, got str '" + "x" * 36 + "..."),
         ({"loss": "l1"}, ValueError, "loss must be one of 'hinge', 'mse', got 'l1'"),
         ({"schedule": "step"}, ValueError,
