@@ -27,6 +27,7 @@ import argparse
 import ast
 import concurrent.futures
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -468,6 +469,10 @@ class Sandbox:
 TESTS_AT: str | None = None  # set by --tests-at
 
 
+def _digest(file: str) -> str:
+    return hashlib.sha256((SRC / file).read_bytes()).hexdigest()
+
+
 def tests_for(file: str) -> list[str]:
     """The module's test files, its main file last (the newer, quicker ones first)."""
     main = f"test_{Path(file).stem}.py"
@@ -493,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests-at", metavar="REV",
                         help="use the tests as committed at this git revision (a 'before' score)")
     parser.add_argument("--json", metavar="PATH", help="also write every mutant's outcome here")
+    parser.add_argument("--again", metavar="PATH",
+                        help="a --json file from an earlier run: run only the mutants that "
+                             "survived it (its kills stand; tests added since cannot undo "
+                             "them), for modules whose source has not changed since")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global TESTS_AT
@@ -539,6 +548,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"take {seconds:.1f} s unmutated", flush=True)
 
         todo = [m for f in files for m in mutants[f] if m.key not in equivalents]
+        if args.again:
+            earlier = json.loads(Path(args.again).read_text())
+            for f in files:
+                if earlier["sources"].get(f) != _digest(f):
+                    sys.exit(f"--again: src/{f} has changed since {args.again}; run it in full")
+            before = {r["mutant"]: r["outcome"] for r in earlier["mutants"]}
+            for m in todo:
+                if before.get(m.key) in ("killed", "timeout"):
+                    results[m.file][m.key] = before[m.key]
+            todo = [m for m in todo if m.key not in results[m.file]]
+            print(f"--again: {len(todo)} mutants survived {args.again}; running those", flush=True)
         done = 0
 
         def work(m: Mutant) -> tuple[Mutant, str]:
@@ -560,10 +580,12 @@ def main(argv: list[str] | None = None) -> int:
             box.remove()
 
     if args.json:
-        Path(args.json).write_text(json.dumps(
-            [{"file": m.file, "line": m.line, "mutant": m.key,
-              "outcome": results[m.file].get(m.key, "equivalent")}
-             for f in files for m in mutants[f]], indent=1))
+        Path(args.json).write_text(json.dumps({
+            "sources": {f: _digest(f) for f in files},
+            "mutants": [{"file": m.file, "line": m.line, "mutant": m.key,
+                         "outcome": results[m.file].get(m.key, "equivalent")}
+                        for f in files for m in mutants[f]],
+        }, indent=1))
 
     # the report
     print()
