@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench setup setup-dev clean
+.PHONY: course test notebooks bench mutation setup setup-dev clean
 
 course:
 	bash tools/system-deps.sh course
@@ -31,6 +31,13 @@ notebooks:
 
 bench: setup-dev
 	$(PY) bench/bench_training.py
+
+# mutation testing of engine, nn, train and data (not part of `make test`: it runs each
+# module's tests once per mutant, tens of minutes on 2 cores); MUTATION_ARGS passes
+# options, e.g. make mutation MUTATION_ARGS="--file engine.py --jobs 1"
+MUTATION_ARGS ?= --jobs 2
+mutation: setup-dev
+	$(PY) tools/mutation.py $(MUTATION_ARGS)
 
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed

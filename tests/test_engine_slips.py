@@ -624,6 +624,13 @@ def test_number_errors_say_what_was_wrong():
         Value(1e200) * 1e200
 
 
+def test_the_graph_of_a_negation_is_one_multiplication_by_minus_one():
+    a = Value(2.0)
+    out = -a
+    order = topological_order(out)
+    assert [(n._op, n.data) for n in order] == [("", 2.0), ("", -1.0), ("*", -2.0)]
+
+
 def test_values_keep_their_label_and_operation():
     a = Value(2, label="a")
     assert (a.data, a.label, a._op) == (2.0, "a", "")

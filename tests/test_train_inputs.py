@@ -268,6 +268,7 @@ def test_a_model_giving_a_list_says_to_end_with_one_neuron():
         ({"learning_rate": "1"}, TypeError, "learning_rate must be a number, got str '1'"),
         ({"alpha": math.nan}, ValueError, "alpha must be a finite number >= 0, got nan"),
         ({"alpha": "x" * 38}, TypeError, "alpha must be a number, got str '" + "x" * 38 + "'"),
+        ({"alpha": "x" * 39}, TypeError, "alpha must be a number, got str '" + "x" * 36 + "..."),
         ({"alpha": "x" * 50}, TypeError, "alpha must be a number, got str '" + "x" * 36 + "..."),
         ({"loss": "l1"}, ValueError, "loss must be one of 'hinge', 'mse', got 'l1'"),
         ({"schedule": "step"}, ValueError,
