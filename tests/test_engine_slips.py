@@ -679,3 +679,17 @@ class Unsigned:
 def test_check_gradients_names_inputs_of_a_callable_without_a_signature():
     result = check_gradients(Unsigned(), [2.0])
     assert result.names == ["x0"] and result.analytic == [4.0]
+
+
+@pytest.mark.parametrize("kwargs", [{"h": 0}, {"h": "small"}, {"tolerance": -1}, {"tolerance": None}])
+def test_check_gradients_checks_its_settings_before_calling_f(kwargs):
+    calls = []
+
+    def f(a):
+        calls.append(a)
+        return a * a
+
+    with pytest.raises((TypeError, ValueError)) as info:
+        check_gradients(f, [1.0], **kwargs)
+    assert next(iter(kwargs)) in str(info.value)  # the message names the setting
+    assert calls == []  # and f was never run
