@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from backproplab.engine import Value
+from backproplab.engine import Value, topological_order
 from backproplab.nn import MLP, Layer, Module, Neuron
 
 
@@ -108,3 +108,18 @@ def test_a_layer_of_several_neurons_on_values():
     ]
     sum(outs).backward()
     assert x[0].grad == pytest.approx(sum(n.w[0].data for n in layer.neurons))
+
+
+def test_the_default_seed_is_0_and_the_default_graph_is_micrograds_chain():
+    weights = [p.data for p in Neuron(3).parameters()]
+    assert weights == [p.data for p in Neuron(3, seed=0).parameters()]
+    assert [p.data for p in Layer(2, 3).parameters()] == [
+        p.data for p in Layer(2, 3, seed=0).parameters()
+    ]
+    assert [p.data for p in MLP(2, [3, 1]).parameters()] == [
+        p.data for p in MLP(2, [3, 1], seed=0).parameters()
+    ]
+    # unless asked for the fused node, a neuron's sum is the chain of * and + the lecture draws
+    for model in (Neuron(2), Layer(2, 1), MLP(2, [1])):
+        ops = {n._op for n in topological_order(model([1.0, 2.0]))}
+        assert {"*", "+"} <= ops and "w·x+b" not in ops
