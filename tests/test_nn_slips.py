@@ -123,3 +123,11 @@ def test_the_default_seed_is_0_and_the_default_graph_is_micrograds_chain():
     for model in (Neuron(2), Layer(2, 1), MLP(2, [1])):
         ops = {n._op for n in topological_order(model([1.0, 2.0]))}
         assert {"*", "+"} <= ops and "w·x+b" not in ops
+
+
+def test_with_several_bad_sizes_the_first_is_reported():
+    for make in (lambda: Layer(0, 0), lambda: MLP(0, [0]), lambda: MLP(0, [1])):
+        with pytest.raises(ValueError, match=r"^the number of inputs \(nin\) must be at least 1"):
+            make()
+    with pytest.raises(TypeError, match=r"^the number of inputs \(nin\) must be a whole number"):
+        MLP(2.0, "x")
