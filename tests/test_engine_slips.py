@@ -653,6 +653,7 @@ def _threshold_after_import(first: int) -> tuple[int, ...]:
 def test_importing_the_engine_tunes_the_garbage_collector():
     # the default 700 is raised, the other two generations left as they were
     assert _threshold_after_import(700) == (100_000, 11, 12)
+    assert _threshold_after_import(1) == (100_000, 11, 12)
     # a collector switched off (threshold 0), or already higher, is left alone
     assert _threshold_after_import(0) == (0, 11, 12)
     assert _threshold_after_import(200_000) == (200_000, 11, 12)
