@@ -35,7 +35,7 @@ bench: setup-dev
 # mutation testing of engine, nn, train and data (not part of `make test`: it runs each
 # module's tests once per mutant, tens of minutes on 2 cores); MUTATION_ARGS passes
 # options, e.g. make mutation MUTATION_ARGS="--file engine.py --jobs 1"
-MUTATION_ARGS ?= --jobs 2
+MUTATION_ARGS ?= --jobs 2 --fail-under 97
 mutation: setup-dev
 	$(PY) tools/mutation.py $(MUTATION_ARGS)
 

@@ -19,6 +19,11 @@ never touched), with a fixed hypothesis seed, stopping at the first failing test
     python tools/mutation.py                      # every module, 2 jobs
     python tools/mutation.py --file engine.py --limit 20 --jobs 1
     python tools/mutation.py --list               # print the mutants, run nothing
+
+While adding tests: `--json PATH` records every outcome; `--again PATH` then runs only
+that run's survivors (its kills stand, as long as the module's source is unchanged:
+added tests cannot bring a killed mutant back). `--tests-at REV` runs the tests as
+committed at a git revision, for a score before a change.
 """
 
 from __future__ import annotations
@@ -416,19 +421,28 @@ def serve() -> None:
         print(json.dumps({"status": status, "seconds": time.monotonic() - start}), flush=True)
 
 
+def make_template() -> Path:
+    """The package and the tests as they are now, copied once: every sandbox starts from this,
+    so editing the working tree during a run changes nothing in it."""
+    template = Path(tempfile.mkdtemp(prefix="backproplab-mutation-template-"))
+    shutil.copytree(SRC, template / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+    if TESTS_AT is None:
+        shutil.copytree(TESTS, template / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    else:  # the tests as they were at a git revision (to measure a score before a change)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", TESTS_AT, "tests"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(template)], input=archive, check=True)
+    shutil.copy(ROOT / "pyproject.toml", template / "pyproject.toml")
+    return template
+
+
 class Sandbox:
     """A temporary copy of the package and the tests, and a worker process that runs them."""
 
-    def __init__(self) -> None:
+    def __init__(self, template: Path) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="backproplab-mutation-"))
-        shutil.copytree(SRC, self.dir / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
-        if TESTS_AT is None:
-            shutil.copytree(TESTS, self.dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-        else:  # the tests as they were at a git revision (to measure a score before a change)
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", TESTS_AT, "tests"],
-                                     check=True, capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", str(self.dir)], input=archive, check=True)
-        shutil.copy(ROOT / "pyproject.toml", self.dir / "pyproject.toml")
+        shutil.copytree(template, self.dir, dirs_exist_ok=True)
+        self.originals = {p.name: p.read_text() for p in (self.dir / PACKAGE).glob("*.py")}
         env = dict(os.environ, PYTHONPATH=str(self.dir), PYTHONDONTWRITEBYTECODE="1")
         self.worker = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--serve"],
@@ -438,7 +452,7 @@ class Sandbox:
     def run(self, file: str, source: str | None, tests: list[str], timeout: float) -> tuple[str, float]:
         """('killed' | 'survived' | 'timeout', seconds) for the module with `source` in place."""
         target = self.dir / PACKAGE / file
-        original = (SRC / file).read_text()
+        original = self.originals[file]
         target.write_text(original if source is None else source)
         shutil.rmtree(self.dir / ".hypothesis", ignore_errors=True)  # no examples carried over
         args = [
@@ -502,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a --json file from an earlier run: run only the mutants that "
                              "survived it (its kills stand; tests added since cannot undo "
                              "them), for modules whose source has not changed since")
+    parser.add_argument("--fail-under", type=float, metavar="PCT",
+                        help="exit with status 1 if the score over all files is below PCT")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global TESTS_AT
@@ -529,10 +545,12 @@ def main(argv: list[str] | None = None) -> int:
     local = threading.local()
     sandboxes: list[Sandbox] = []
     lock = threading.Lock()
+    digests = {f: _digest(f) for f in files}  # the sources the mutants were made from
+    template = make_template()
 
     def sandbox() -> Sandbox:
         if not hasattr(local, "box"):
-            local.box = Sandbox()
+            local.box = Sandbox(template)
             with lock:
                 sandboxes.append(local.box)
         return local.box
@@ -551,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.again:
             earlier = json.loads(Path(args.again).read_text())
             for f in files:
-                if earlier["sources"].get(f) != _digest(f):
+                if earlier["sources"].get(f) != digests[f]:
                     sys.exit(f"--again: src/{f} has changed since {args.again}; run it in full")
             before = {r["mutant"]: r["outcome"] for r in earlier["mutants"]}
             for m in todo:
@@ -578,10 +596,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for box in sandboxes:
             box.remove()
+        shutil.rmtree(template, ignore_errors=True)
 
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "sources": {f: _digest(f) for f in files},
+            "sources": digests,
             "mutants": [{"file": m.file, "line": m.line, "mutant": m.key,
                          "outcome": results[m.file].get(m.key, "equivalent")}
                         for f in files for m in mutants[f]],
@@ -622,6 +641,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\nlisted as equivalent but no longer generated (update the file):")
             for key in stale:
                 print(f"  {key}")
+    if args.fail_under is not None and score < args.fail_under:
+        print(f"\nthe score {score:.1f}% is below {args.fail_under:g}%")
+        return 1
     return 0
 
 
