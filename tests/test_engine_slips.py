@@ -476,6 +476,11 @@ def test_check_gradients_names_come_from_the_function():
     assert check_gradients(f, [1.0, 2.0], tolerance=0.25).tolerance == 0.25
 
 
+def test_check_gradients_names_a_single_input_given_through_star_args_x0():
+    # one input taken as *v is input x0, as two are x0 and x1: "v" is the tuple of them all
+    assert check_gradients(lambda *v: v[0] * 2, [1.0]).names == ["x0"]
+
+
 def test_check_gradients_leaves_nothing_behind():
     result = check_gradients(lambda a, b: a * b, [2.0, 3.0])
     assert result.analytic == [3.0, 2.0]  # one backward pass, not accumulated over calls
