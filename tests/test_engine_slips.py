@@ -415,7 +415,7 @@ def square_with_a_wrong_backward(a):
     """a * a whose backward passes back a.data instead of 2 * a.data."""
     out = a * a
 
-    def _backward(grad):
+    def _backward(node, grad):  # the engine's shape: the rule gets its node and d(loss)/d(node)
         a.grad += a.data * grad
 
     out._backward = _backward
@@ -657,11 +657,11 @@ def _threshold_after_import(first: int) -> tuple[int, ...]:
 
 def test_importing_the_engine_tunes_the_garbage_collector():
     # the default 700 is raised, the other two generations left as they were
-    assert _threshold_after_import(700) == (100_000, 11, 12)
-    assert _threshold_after_import(1) == (100_000, 11, 12)
+    assert _threshold_after_import(700) == (500_000, 11, 12)
+    assert _threshold_after_import(1) == (500_000, 11, 12)
     # a collector switched off (threshold 0), or already higher, is left alone
     assert _threshold_after_import(0) == (0, 11, 12)
-    assert _threshold_after_import(200_000) == (200_000, 11, 12)
+    assert _threshold_after_import(2_000_000) == (2_000_000, 11, 12)
 
 
 def test_a_misspelt_attribute_is_an_error_not_a_new_field():
