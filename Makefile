@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets bench-tensor setup setup-dev clean python-check
+.PHONY: course test notebooks bench bench-widgets bench-tensor mutation setup setup-dev clean python-check
 
 course:
 	@$(MAKE) --no-print-directory python-check
@@ -43,6 +43,13 @@ bench-widgets: setup-dev
 # CPU when .venv-torch or the course's Python has it; never a course requirement)
 bench-tensor: setup-dev
 	$(PY) bench/bench_tensor.py
+
+# mutation testing of engine, nn, train and data (not part of `make test`: it runs each
+# module's tests once per mutant, tens of minutes on 2 cores); MUTATION_ARGS passes
+# options, e.g. make mutation MUTATION_ARGS="--file engine.py --jobs 1"
+MUTATION_ARGS ?= --jobs 2 --fail-under 97
+mutation: setup-dev
+	$(PY) tools/mutation.py $(MUTATION_ARGS)
 
 setup: $(VENV)/.course-installed
 setup-dev: $(VENV)/.dev-installed

@@ -606,9 +606,11 @@ def check_gradients(
     analytic = [v.grad for v in leaves]
     numeric = numerical_gradient(f, xs, h)
     try:
-        params = list(inspect.signature(f).parameters)
+        parameters = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
-        params = []
-    if len(params) != len(xs) or any(p.startswith("*") for p in params):
-        params = [f"x{i}" for i in range(len(xs))]
+        parameters = []
+    starred = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    params = [p.name for p in parameters]
+    if len(params) != len(xs) or any(p.kind in starred for p in parameters):
+        params = [f"x{i}" for i in range(len(xs))]  # f(*xs): no name per input
     return GradientCheck(params, analytic, numeric, tolerance)

@@ -220,9 +220,12 @@ class Trainer:
     def run(self, n: int | None = None) -> dict | None:
         """Take `n` more steps (by default all that remain); return the last step's record."""
         remaining = self.steps - self.steps_taken
-        n = remaining if n is None else n
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+        if n is None:
+            n = remaining
+        elif isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"n (the number of steps to run) must be a whole number, got {_describe(n)}")
+        elif n < 0:
+            raise ValueError(f"n (the number of steps to run) must be 0 or more, got {n}")
         record = None
         for _ in range(min(n, remaining)):
             record = self.step()
@@ -239,8 +242,17 @@ class Trainer:
         self.steps_taken = 0
 
     def predict(self, X) -> np.ndarray:
-        """The model's output for each row of `X`."""
-        X = np.asarray(X, dtype=float)
+        """The model's output for each row of `X` (an (n, nin) array like the training data)."""
+        nin = self.X.shape[1]
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"X must be an (n, {nin}) array of numbers, got {_describe(X)}") from None
+        if X.ndim != 2 or X.shape[1] != nin:
+            raise ValueError(
+                f"X must be an (n, {nin}) array, one row per sample as in training; "
+                f"got shape {X.shape}"
+            )
         return np.array([self.model(list(map(float, row))).data for row in X])
 
     def __repr__(self) -> str:
