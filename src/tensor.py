@@ -16,8 +16,9 @@ Every differentiable operation has the engine's four steps, in this order:
 As in PyTorch (whose nodes record a `MulBackward0`, a `TanhBackward0`, ...), each
 operation has ONE backward rule, a plain function shared by every node the operation
 makes: `rule(out, grad)` receives the node and d(loss)/d(out), and returns each input's
-share of the gradient, in operand order. A node refers to its inputs and its rule, never
-to itself, so a graph has no reference cycles.
+share of the gradient, in operand order (matmul and mul return None for an input that
+needs no gradient, rather than compute a product nobody reads). A node refers to its
+inputs and its rule, never to itself, so a graph has no reference cycles.
 
 Broadcasting: `x + b` with `x` of shape (n, 3) and `b` of shape (3,) adds `b` to every
 row. Each number of `b` was used n times, so its gradient is the sum of n
@@ -117,6 +118,8 @@ def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))  # the leading axes broadcasting added
+    if 1 not in shape:  # no axis of length 1: nothing was stretched
+        return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)  # axes of length 1 it stretched
@@ -284,10 +287,12 @@ class Tensor:
     @staticmethod
     def _matmul_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         a, b = out._prev
-        # out[i, j] = sum over k of a[i, k] * b[k, j]; a share is computed only for an input
-        # that needs it (None for data such as a batch of inputs X: the product is skipped)
-        return (grad @ b.data.T if a.requires_grad else None,  # d/d(a[i, k]) = sum_j grad[i, j] * b[k, j]
-                a.data.T @ grad if b.requires_grad else None)  # d/d(b[k, j]) = sum_i a[i, k] * grad[i, j]
+        # out[i, j] = sum over k of a[i, k] * b[k, j]
+        # d(loss)/d(a[i, k]) = sum over j of grad[i, j] * b[k, j]
+        # d(loss)/d(b[k, j]) = sum over i of a[i, k] * grad[i, j]
+        # (None: that input needs no gradient, data such as a batch X; no product is made)
+        return (grad @ b.data.T if a.requires_grad else None,
+                a.data.T @ grad if b.requires_grad else None)
 
     def __pow__(self, exponent: float) -> Tensor:
         """self ** exponent, number by number, for a number exponent."""
@@ -524,11 +529,12 @@ class Tensor:
             for node, grad in earlier:
                 _accumulate(node, grad)
         leaves = _own_leaf_gradients(leaves)
-        # an inf or nan reaches some leaf wherever it starts: looking there is enough
-        if not np.isfinite(sum(leaf._grad.sum() for leaf in leaves)):
+        # an inf or nan reaches some leaf wherever it starts: looking there is enough. The
+        # sum of squares of every leaf's gradient (np.vdot, quick) is inf or nan if one is.
+        if not np.isfinite(sum([np.vdot(leaf._grad, leaf._grad) for leaf in leaves])):
             bad = next((n for n in reversed(inner + leaves)
                         if n._grad is not None and not np.isfinite(n._grad).all()), None)
-            if bad is not None:  # (None: the gradients are finite, only their sum is not)
+            if bad is not None:  # (None: the gradients are finite, their squares overflowed)
                 raise OverflowError(
                     f"a gradient overflowed (inf or nan) at a {bad._op or 'leaf'} node of "
                     f"shape {_shape(bad.shape)}; the inputs or the upstream gradient are "
