@@ -16,8 +16,8 @@ Every differentiable operation has the engine's four steps, in this order:
 As in PyTorch (whose nodes record a `MulBackward0`, a `TanhBackward0`, ...), each
 operation has ONE backward rule, a plain function shared by every node the operation
 makes: `rule(out, grad)` receives the node and d(loss)/d(out), and returns each input's
-share of the gradient, in operand order (matmul and mul return None for an input that
-needs no gradient, rather than compute a product nobody reads). A node refers to its
+share of the gradient, in operand order (matmul returns None for an input that needs
+no gradient, rather than compute a matrix product nobody reads). A node refers to its
 inputs and its rule, never to itself, so a graph has no reference cycles.
 
 Broadcasting: `x + b` with `x` of shape (n, 3) and `b` of shape (3,) adds `b` to every
@@ -264,11 +264,10 @@ class Tensor:
         return _node(data, (self, other), "*", Tensor._mul_backward)
 
     @staticmethod
-    def _mul_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def _mul_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         a, b = out._prev
-        # (None: that input needs no gradient, so its share is not computed)
-        return (grad * b.data if a.requires_grad else None,  # d(out)/d(self) = other
-                grad * a.data if b.requires_grad else None)  # d(out)/d(other) = self
+        return (grad * b.data,  # d(out)/d(self) = other
+                grad * a.data)  # d(out)/d(other) = self
 
     @staticmethod
     def _mul_constant_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
