@@ -39,6 +39,7 @@ numpy only: plots and widgets live elsewhere.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 
@@ -500,7 +501,7 @@ class Tensor:
                 "backward() from a tensor that needs no gradient: it was computed only from "
                 "tensors made with requires_grad=False (data), so there is nothing to pass a "
                 "gradient to; make the parameters with Tensor(array), requires_grad=True")
-        if not np.isfinite(self.data).all():  # only add, * and @ can overflow unchecked
+        if not math.isfinite(self.data.item()):  # only add, * and @ can overflow unchecked
             raise OverflowError(f"this tensor is {self.data.ravel()[0]!r}: a number in the "
                                 "forward pass grew too large for a float")
         inner, leaves = _inner_nodes_and_leaves(self)
