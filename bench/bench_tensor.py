@@ -148,7 +148,9 @@ class TensorEngine:
         self.Tensor, self.cross_entropy, self.s = Tensor, cross_entropy, setup
         self.moons = [Tensor(a) for a in moons_arrays(setup)]
         self.digits = [Tensor(a) for a in digits_arrays(setup)]
-        self.X, self.Y = Tensor(setup["X"]), setup["Y"]
+        # the data needs no gradient (PyTorch's tensors of data, too, are made without one)
+        self.X = Tensor(setup["X"], requires_grad=False)
+        self.Y = Tensor(setup["Y"], requires_grad=False)
 
     def moons_step(self, lr):
         W1, b1, W2, b2, W3, b3 = P = self.moons
@@ -163,9 +165,9 @@ class TensorEngine:
 
     def digits_batch(self, idx):
         W1, b1, W2, b2 = P = self.digits
-        # a batch is a new Tensor of the picked rows (as PyTorch's is); indexing the whole
-        # set's Tensor would also send a gradient back to all 1,348 images, never used
-        logits = (self.Tensor(self.s["X_train"][idx]) @ W1 + b1).relu() @ W2 + b2
+        # a batch is a new Tensor of the picked rows (as PyTorch's is), data: no gradient
+        batch = self.Tensor(self.s["X_train"][idx], requires_grad=False)
+        logits = (batch @ W1 + b1).relu() @ W2 + b2
         loss = self.cross_entropy(logits, self.s["y_train"][idx])
         for p in P:
             p.zero_grad()

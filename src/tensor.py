@@ -16,13 +16,19 @@ Every differentiable operation has the engine's four steps, in this order:
 As in PyTorch (whose nodes record a `MulBackward0`, a `TanhBackward0`, ...), each
 operation has ONE backward rule, a plain function shared by every node the operation
 makes: `rule(out, grad)` receives the node and d(loss)/d(out), and returns each input's
-share of the gradient, in operand order. A node refers to its inputs and its rule, never
-to itself, so a graph has no reference cycles.
+share of the gradient, in operand order (matmul returns None for an input that needs
+no gradient, rather than compute a matrix product nobody reads). A node refers to its
+inputs and its rule, never to itself, so a graph has no reference cycles.
 
 Broadcasting: `x + b` with `x` of shape (n, 3) and `b` of shape (3,) adds `b` to every
 row. Each number of `b` was used n times, so its gradient is the sum of n
 contributions: backward() sums every share down to its input's shape (`_unbroadcast`,
 over the axes that broadcasting added or stretched), in one place for every operation.
+
+Data needs no gradient: `Tensor(X, requires_grad=False)` marks a tensor (the inputs of a
+network, its labels) whose gradient nobody will read, as PyTorch's flag of the same name
+does. A node needs a gradient when one of its inputs does; backward() passes gradients
+only along such nodes, and the `.grad` of a tensor that needs none stays None.
 
 Gradients always accumulate: a tensor used twice (`a + a`, a weight shared by every row
 of a batch) gets one contribution per use, and the chain rule adds them (see
@@ -33,6 +39,7 @@ numpy only: plots and widgets live elsewhere.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 
@@ -89,6 +96,9 @@ def _node(data: np.ndarray, children: tuple[Tensor, ...], op: str, rule: Rule,
     """An operation's output: `data` made from `children` by `op`, with `rule` to go back."""
     out = Tensor.__new__(Tensor)  # skips __init__'s checks: data is an array we just made
     out.data = data
+    # it needs a gradient if one of its inputs does (one or two inputs: looked at directly)
+    out.requires_grad = children[0].requires_grad or (
+        len(children) > 1 and children[1].requires_grad)
     out._grad = None  # made (zeros) when first asked for
     out._prev = children
     out._op = op
@@ -109,6 +119,8 @@ def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))  # the leading axes broadcasting added
+    if 1 not in shape:  # no axis of length 1: nothing was stretched
+        return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)  # axes of length 1 it stretched
@@ -152,12 +164,17 @@ def _own_leaf_gradients(leaves: list[Tensor]) -> list[Tensor]:
 class Tensor:
     """An array of numbers that remembers how it was computed, so it can pass gradients back."""
 
-    __slots__ = ("data", "_grad", "_prev", "_op", "_backward", "_saved", "label", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "_prev", "_op", "_backward", "_saved", "label",
+                 "__weakref__")
     __array_ufunc__ = None  # `array + tensor`: numpy steps aside, so Tensor.__radd__ runs
 
-    def __init__(self, data: object, label: str = "") -> None:
+    def __init__(self, data: object, label: str = "", requires_grad: bool = True) -> None:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be True or False, got {_describe(requires_grad)}")
         self.data = _as_array(data, "Tensor data")
         self._grad = None
+        # False for data (inputs, labels): no gradient is computed for it, .grad stays None
+        self.requires_grad = bool(requires_grad)
         self._prev: tuple[Tensor, ...] = ()
         self._op = ""
         self._backward = _no_backward
@@ -166,10 +183,14 @@ class Tensor:
 
     # .grad is an array of zeros, the shape of .data, until backward() adds to it; it is
     # made when first asked for, so the many nodes a training step builds cost no zeros.
+    # A tensor that needs no gradient (requires_grad=False) has none: its .grad is None.
     @property
-    def grad(self) -> np.ndarray:
-        """d(output)/d(this tensor): a float64 array of the same shape as `.data`."""
+    def grad(self) -> np.ndarray | None:
+        """d(output)/d(this tensor): a float64 array of the same shape as `.data`
+        (None for a tensor made with requires_grad=False, and those computed only from such)."""
         if self._grad is None:
+            if not self.requires_grad:
+                return None
             self._grad = np.zeros(self.data.shape)
         return self._grad
 
@@ -264,11 +285,14 @@ class Tensor:
         return _node(a @ b, (self, other), "@", Tensor._matmul_backward)
 
     @staticmethod
-    def _matmul_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _matmul_backward(out: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         a, b = out._prev
         # out[i, j] = sum over k of a[i, k] * b[k, j]
-        return (grad @ b.data.T,  # d(loss)/d(a[i, k]) = sum over j of grad[i, j] * b[k, j]
-                a.data.T @ grad)  # d(loss)/d(b[k, j]) = sum over i of a[i, k] * grad[i, j]
+        # d(loss)/d(a[i, k]) = sum over j of grad[i, j] * b[k, j]
+        # d(loss)/d(b[k, j]) = sum over i of a[i, k] * grad[i, j]
+        # (None: that input needs no gradient, data such as a batch X; no product is made)
+        return (grad @ b.data.T if a.requires_grad else None,
+                a.data.T @ grad if b.requires_grad else None)
 
     def __pow__(self, exponent: float) -> Tensor:
         """self ** exponent, number by number, for a number exponent."""
@@ -464,14 +488,20 @@ class Tensor:
         from: its own `.grad` is seeded with `gradient` (1.0: d(self)/d(self)), then each
         node, from the output back to the leaves, passes its gradient to its inputs.
         Gradients accumulate: calling `backward()` twice adds every gradient twice, so
-        call `zero_grad()` between steps.
+        call `zero_grad()` between steps. Tensors that need no gradient
+        (requires_grad=False) are skipped: no rule computes a share for them.
         """
         if self.data.size != 1:
             raise ValueError(
                 f"backward() starts from a single number (a loss), but this tensor has shape "
                 f"{_shape(self.shape)}; reduce it first, e.g. with .sum() or .mean()")
         seed = _number(gradient, "the gradient passed to backward()")
-        if not np.isfinite(self.data).all():  # only add, * and @ can overflow unchecked
+        if not self.requires_grad:
+            raise ValueError(
+                "backward() from a tensor that needs no gradient: it was computed only from "
+                "tensors made with requires_grad=False (data), so there is nothing to pass a "
+                "gradient to; make the parameters with Tensor(array), requires_grad=True")
+        if not math.isfinite(self.data.item()):  # only add, * and @ can overflow unchecked
             raise OverflowError(f"this tensor is {self.data.ravel()[0]!r}: a number in the "
                                 "forward pass grew too large for a float")
         inner, leaves = _inner_nodes_and_leaves(self)
@@ -488,6 +518,8 @@ class Tensor:
                 if grad is None:  # no gradient reached this node
                     continue
                 for child, share in zip(node._prev, node._backward(node, grad)):
+                    if not child.requires_grad:  # data: its share is None or unused
+                        continue
                     if share.shape != child.data.shape:
                         # a broadcast input: sum its shares over the axes it was copied along
                         share = _unbroadcast(share, child.data.shape)
@@ -497,11 +529,12 @@ class Tensor:
             for node, grad in earlier:
                 _accumulate(node, grad)
         leaves = _own_leaf_gradients(leaves)
-        # an inf or nan reaches some leaf wherever it starts: looking there is enough
-        if not np.isfinite(sum(leaf._grad.sum() for leaf in leaves)):
+        # an inf or nan reaches some leaf wherever it starts: looking there is enough. The
+        # sum of squares of every leaf's gradient (np.vdot, quick) is inf or nan if one is.
+        if not np.isfinite(sum([np.vdot(leaf._grad, leaf._grad) for leaf in leaves])):
             bad = next((n for n in reversed(inner + leaves)
                         if n._grad is not None and not np.isfinite(n._grad).all()), None)
-            if bad is not None:  # (None: the gradients are finite, only their sum is not)
+            if bad is not None:  # (None: the gradients are finite, their squares overflowed)
                 raise OverflowError(
                     f"a gradient overflowed (inf or nan) at a {bad._op or 'leaf'} node of "
                     f"shape {_shape(bad.shape)}; the inputs or the upstream gradient are "
@@ -609,8 +642,9 @@ def _constant(other: object, op: str) -> float | np.ndarray:
 
 
 def _constant_tensor(other: object, op: str) -> Tensor:
-    """A number or an array as a Tensor (a leaf), for the operations that need one."""
-    return Tensor(_constant(other, op))
+    """A number or an array as a Tensor (a leaf that needs no gradient), for the operations
+    that need one."""
+    return Tensor(_constant(other, op), requires_grad=False)
 
 
 def _broadcasting(ufunc: np.ufunc, a: np.ndarray, b: float | np.ndarray, op: str) -> np.ndarray:
@@ -672,7 +706,8 @@ def _inner_nodes_and_leaves(root: Tensor) -> tuple[list[Tensor], list[Tensor]]:
     """`topological_order(root)` split in two: the computed nodes in order, and the leaves.
 
     backward() walks only the computed nodes (a leaf has no rule to run), then looks at
-    the leaves' gradients.
+    the leaves' gradients. Only tensors that need a gradient are visited: a part of the
+    graph computed from data alone (requires_grad=False) is left out.
     """
     inner: list[Tensor] = []
     leaves: list[Tensor] = []
@@ -683,7 +718,7 @@ def _inner_nodes_and_leaves(root: Tensor) -> tuple[list[Tensor], list[Tensor]]:
     while stack:
         node, inputs = stack[-1]
         for child in inputs:
-            if child not in visited:
+            if child.requires_grad and child not in visited:
                 visited.add(child)
                 if child._prev:
                     stack.append((child, iter(child._prev)))

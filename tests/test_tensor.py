@@ -468,3 +468,88 @@ def test_cross_entropy_bad_input(logits, labels, kind, says):
         cross_entropy(Tensor(logits), labels)
     with pytest.raises(TypeError, match="Tensor"):
         cross_entropy(np.zeros((3, 4)), [0, 1, 2])
+
+
+# ------------------------------------------------- data that needs no gradient
+
+
+def moons_like(rng, data_requires_grad):
+    """A small relu network's hinge + L2 loss, its parameters and its data tensors."""
+    X = Tensor(rng.normal(size=(20, 2)), requires_grad=data_requires_grad)
+    Y = Tensor(np.where(rng.random((20, 1)) < 0.5, -1.0, 1.0), requires_grad=data_requires_grad)
+    params = [Tensor(rng.uniform(-1, 1, s)) for s in [(2, 8), (8,), (8, 1), (1,)]]
+    W1, b1, W2, b2 = params
+    scores = (X @ W1 + b1).relu() @ W2 + b2
+    loss = (1 - Y * scores).relu().mean() + 1e-4 * sum((p * p).sum() for p in params)
+    return loss, params, (X, Y)
+
+
+def test_data_that_needs_no_gradient_leaves_the_parameters_gradients_unchanged():
+    loss_all, params_all, _ = moons_like(np.random.default_rng(3), True)
+    loss_data, params_data, (X, Y) = moons_like(np.random.default_rng(3), False)
+    loss_all.backward()
+    loss_data.backward()
+    assert loss_data.item() == loss_all.item()
+    for with_data, without in zip(params_all, params_data):
+        np.testing.assert_array_equal(without.grad, with_data.grad)  # the same numbers, exactly
+    assert X.grad is None and Y.grad is None  # no gradient was computed for the data
+
+
+def test_requires_grad_defaults_to_true_and_passes_to_the_results():
+    data, param = Tensor(np.ones((3, 2)), requires_grad=False), Tensor(np.ones((2, 4)))
+    assert param.requires_grad and not data.requires_grad
+    assert (data @ param).requires_grad and (data.T @ data @ param).requires_grad
+    from_data_only = (data * 2 + data).sum()
+    assert not from_data_only.requires_grad and from_data_only.grad is None
+    constant, _ = (np.ones((1, 2)) @ param[:2, :2])._prev  # an array operand: a constant
+    assert not constant.requires_grad
+
+
+def test_a_rule_computes_no_share_for_an_input_that_needs_no_gradient():
+    x = Tensor(np.ones((4, 3)), requires_grad=False)
+    w = Tensor(np.full((3, 2), 0.5))
+    grad = np.ones((4, 2))
+    out = x @ w
+    share_x, share_w = out._backward(out, grad)
+    assert share_x is None  # the product grad @ w.T was never computed
+    np.testing.assert_array_equal(share_w, x.data.T @ grad)
+
+
+def test_a_share_for_data_is_not_added_to_it():
+    y, s = Tensor([2.0, 3.0], requires_grad=False), Tensor([1.0, -1.0])
+    (y * s).sum().backward()
+    assert y.grad is None
+    np.testing.assert_array_equal(s.grad, [2.0, 3.0])
+
+
+def test_a_constant_array_operand_gets_no_gradient_but_the_tensor_does():
+    w = Tensor(np.eye(2) * 3)
+    (np.ones((1, 2)) @ w).sum().backward()
+    np.testing.assert_array_equal(w.grad, np.ones((2, 2)))
+
+
+def test_a_data_batch_for_cross_entropy_changes_no_parameter_gradient():
+    rng = np.random.default_rng(5)
+    images, labels = rng.normal(size=(6, 4)), rng.integers(0, 3, 6)
+    grads = []
+    for requires_grad in (True, False):
+        W = Tensor(np.random.default_rng(6).normal(size=(4, 3)))
+        batch = Tensor(images, requires_grad=requires_grad)
+        cross_entropy(batch @ W, labels).backward()
+        grads.append(W.grad)
+        assert (batch.grad is None) == (not requires_grad)
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_backward_from_a_result_that_needs_no_gradient_says_so():
+    x = Tensor([1.0, 2.0], requires_grad=False)
+    with pytest.raises(ValueError, match=r"needs no gradient.*requires_grad=False"):
+        (x * x).sum().backward()
+    with pytest.raises(ValueError, match="requires_grad=False"):
+        Tensor(1.0, requires_grad=False).backward()
+
+
+@pytest.mark.parametrize("bad", ["no", 0, None, 1.0])
+def test_requires_grad_must_be_true_or_false(bad):
+    with pytest.raises(TypeError, match="requires_grad must be True or False"):
+        Tensor([1.0], requires_grad=bad)
