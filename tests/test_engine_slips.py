@@ -699,3 +699,17 @@ def test_check_gradients_checks_its_settings_before_calling_f(kwargs):
         check_gradients(f, [1.0], **kwargs)
     assert next(iter(kwargs)) in str(info.value)  # the message names the setting
     assert calls == []  # and f was never run
+
+
+# ----------------------------------------- other real numbers than int and float
+
+def test_other_real_numbers_are_accepted_as_data_and_as_operands():
+    # the fast paths for int and float must not turn other real numbers away: a
+    # Fraction (or a numpy float, which learners pass too) is a number like any other
+    from fractions import Fraction
+
+    assert Value(Fraction(3, 4)).data == 0.75
+    assert (Value(1.0) + Fraction(1, 2)).data == 1.5
+    assert (Fraction(1, 2) * Value(4.0)).data == 2.0
+    with pytest.raises(TypeError, match="unsupported operand for \\+: bool True"):
+        Value(1.0) + True
