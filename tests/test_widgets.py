@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import threading
 
 import ipywidgets as W
 import numpy as np
@@ -362,7 +363,22 @@ def play_until(lab, condition, *, pause=None):
             pause()
             await asyncio.sleep(0.1)  # time enough for several more steps, if any came
 
-    asyncio.run(scenario())
+    # in a thread of its own, with its own event loop, as a kernel has one: the test
+    # session may already run a loop in this thread (Playwright's, for the browser tests)
+    failures = []
+
+    def run():
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # handed back to the test below
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "Play did not finish within 120 s"
+    if failures:
+        raise failures[0]
 
 
 def test_pause_takes_effect_before_the_next_step():
