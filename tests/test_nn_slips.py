@@ -131,3 +131,29 @@ def test_with_several_bad_sizes_the_first_is_reported():
             make()
     with pytest.raises(TypeError, match=r"^the number of inputs \(nin\) must be a whole number"):
         MLP(2.0, "x")
+
+
+# ------------------------------------------- a fused layer checks its inputs once
+
+def test_a_fused_layer_gives_the_neurons_answers_for_every_kind_of_input():
+    xs = [Value(1.0), Value(-2.0)]
+    for nout in (1, 3):  # one neuron returns a bare Value, more a list
+        fused, plain = Layer(2, nout, fused=True, seed=4), Layer(2, nout, fused=False, seed=4)
+        for given in (xs, tuple(xs), [1.0, -2.0]):  # a list, a tuple, plain numbers
+            got, want = fused(given), plain(given)
+            got, want = (got, want) if nout > 1 else ([got], [want])
+            assert [v.data for v in got] == pytest.approx([v.data for v in want], rel=1e-15)
+
+
+def test_a_fused_layer_with_the_wrong_number_of_values_says_so():
+    # the fast path pairs weights and inputs with zip, which would silently drop extras
+    for given in ([Value(1.0), Value(2.0)], [Value(1.0)] * 4):
+        with pytest.raises(ValueError, match=f"this neuron expects 3 inputs, got {len(given)}"):
+            Layer(3, 2, fused=True)(given)
+
+
+def test_a_fused_layer_with_a_weight_replaced_by_a_number_names_it():
+    layer = Layer(2, 2, fused=True)
+    layer.neurons[1].w[0] = 3.0
+    with pytest.raises(TypeError, match="needs Values as weights and bias.*float 3.0"):
+        layer([Value(1.0), Value(2.0)])
