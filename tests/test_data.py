@@ -211,24 +211,47 @@ def test_train_test_split_needs_one_label_per_row():
         train_test_split(X[:2], y[:2], test_fraction=0.1)
 
 
-def test_digits_ship_in_a_non_editable_install(tmp_path):
-    # a plain `pip install .` (no -e) of a clean copy of the sources (no build/ or
-    # egg-info left by an earlier build): the data file must be inside the installed package
-    root = Path(__file__).resolve().parent.parent
-    source = tmp_path / "source"
-    shutil.copytree(root / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(root / name, source / name)
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(target), str(source)], check=True, cwd=tmp_path)
-    assert (target / "backproplab" / "datasets" / "digits.csv.gz").is_file()
-    assert (target / "backproplab" / "datasets" / "README.md").is_file()
-    code = ("import backproplab.data as d; X, y = d.load_digits(); "
-            "print(d.__file__); print(X.shape, int(y.sum()))")
-    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONNOUSERSITE": "1"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, cwd=tmp_path, check=True).stdout.splitlines()
-    assert out[0].startswith(str(target)), f"imported the editable copy: {out[0]}"
-    X, y = load_digits()
-    assert out[1] == f"{X.shape} {int(y.sum())}"
+def test_train_test_split_by_default_holds_out_a_quarter_with_seed_0():
+    X, y = make_moons(20)
+    default = train_test_split(X, y)
+    assert [len(part) for part in default] == [15, 5, 15, 5]
+    for mine, theirs in zip(default, train_test_split(X, y, test_fraction=0.25, seed=0)):
+        assert np.array_equal(mine, theirs)
+    assert not np.array_equal(default[1], train_test_split(X, y, seed=1)[1])
+
+
+def test_train_test_split_takes_lists_and_one_number_per_sample():
+    X_train, X_test, y_train, y_test = train_test_split(list(range(10)), [0, 1] * 5, seed=3)
+    assert isinstance(X_train, np.ndarray) and X_train.ndim == 1  # one number per sample
+    assert sorted([*X_train, *X_test]) == list(range(10))
+    assert [len(X_test), len(y_test)] == [2, 2]
+
+
+@pytest.mark.parametrize("X, y", [(5.0, [1, 2]), (np.arange(4), 3)])
+def test_train_test_split_needs_arrays_not_single_numbers(X, y):
+    with pytest.raises(TypeError, match="X and y must be arrays with one row"):
+        train_test_split(X, y)
+
+
+@pytest.mark.parametrize("fraction", [0, 1, 1.5, -0.1])
+def test_train_test_split_needs_a_fraction_strictly_between_0_and_1(fraction):
+    X, y = make_moons(20)
+    with pytest.raises(ValueError, match="test_fraction must be between 0 and 1"):
+        train_test_split(X, y, test_fraction=fraction)
+
+
+def test_train_test_split_seeds_are_32_bit():
+    X, y = make_moons(20)
+    for seed in (0, 64, 2**32 - 1):
+        train_test_split(X, y, seed=seed)
+    for seed in (-1, 2**32, 3**32):
+        with pytest.raises(ValueError, match=r"seed must be between 0 and 2\*\*32 - 1"):
+            train_test_split(X, y, seed=seed)
+
+
+def test_train_test_split_leaves_no_part_empty():
+    X, y = make_moons(4)
+    assert [len(p) for p in train_test_split(X, y, test_fraction=0.25)] == [3, 1, 3, 1]
+    assert [len(p) for p in train_test_split(X, y, test_fraction=0.75)] == [1, 3, 1, 3]
+    with pytest.raises(ValueError, match="leaves one part empty"):
+        train_test_split(X, y, test_fraction=0.9)  # 4 * 0.9 rounds to 4: no training set
