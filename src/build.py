@@ -109,8 +109,8 @@ wrong layer sizes, no ``zero_grad``, an update uphill.
 
 An error raised in the learner's code is reported as theirs, with its line; a check
 that meets something it did not expect says it could not use the code, never a
-traceback. The learner's code runs under a time limit (`TIME_LIMIT` seconds, where
-the platform has SIGALRM in the main thread), so a loop that never ends is a ✗ too.
+traceback. The learner's code runs under a time limit (`TIME_LIMIT` seconds, the
+exercise checks' own mechanism), so a loop that never ends is a ✗ too.
 
 After each piece the magic also looks at the notebook's state (`check_state`): a value,
 neuron, layer or MLP made by an older version of a class that has been defined again
@@ -130,16 +130,12 @@ what the magic does, from plain Python (the tests use it).
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import linecache
 import math
 import os
 import random
 import re
-import signal
 import sys
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,6 +143,7 @@ from pathlib import Path
 
 from .engine import Value as CourseValue
 from .engine import numerical_gradient, topological_order
+from .exercises import run_limited
 
 __all__ = [
     "PIECES",
@@ -438,10 +435,6 @@ class _Fail(Exception):
         self.message, self.kind, self.graph = message, kind, graph
 
 
-class _TimeUp(Exception):
-    pass
-
-
 # =================================================================== learner's code
 
 _GRAPH_FILE = "<graph>"  # the expressions a check evaluates with the learner's Value
@@ -490,32 +483,23 @@ def _describe_error(error: BaseException, doing: str) -> str:
     return f"{doing} raised {type(error).__name__}: {error}{where}"
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Stop the learner's code after `seconds` where the platform allows (Unix, main
-    thread); elsewhere run without a limit."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def handler(signum, frame):
-        raise _TimeUp()
-
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _limited(task: Callable[[], object]):
+    """`task()` under the course's time limit (the exercise core's: a thread that is
+    stopped when it runs over, on every platform). Returns (timed_out, value); an error
+    the task raised is raised again here. What the task prints is dropped."""
+    outcome, _printed = run_limited(task, TIME_LIMIT)
+    if outcome.timed_out:
+        return True, None
+    if outcome.error is not None:
+        raise outcome.error
+    return False, outcome.value
 
 
 def _theirs(doing: str, fn: Callable, *args, **kwargs):
     """Call the learner's `fn`; an error in their code becomes a _Fail naming `doing`."""
     try:
         return fn(*args, **kwargs)
-    except (_Fail, _TimeUp):
+    except _Fail:
         raise
     except RecursionError as error:
         raise _Fail(
@@ -1205,25 +1189,22 @@ def _rule_checks() -> dict[str, tuple]:
             "**": (_check_pow,)}
 
 
-def _check_tanh(ns: dict) -> str:
-    V = _get(ns, "Value", "the Value class", "value")
-    _require(V, "tanh", "your Value has no `tanh` method: define `def tanh(self)` and attach "
-             "it with `Value.tanh = tanh`.")
-    return _check_rules(ns, ("+", "*", "tanh"), {"tanh": "tanh"}, seed=5)
+def _check_method(method: str, seed: int) -> Callable[[dict], str]:
+    """The check of a one-input method (tanh, relu, exp) written and attached by the learner."""
+
+    def check(ns: dict) -> str:
+        V = _get(ns, "Value", "the Value class", "value")
+        _require(V, method, f"your Value has no `{method}` method: define `def {method}(self)` "
+                 f"and attach it with `Value.{method} = {method}`.")
+        return _check_rules(ns, ("+", "*", method), {method: method}, seed=seed)
+
+    check.__name__ = f"_check_{method}"
+    return check
 
 
-def _check_relu(ns: dict) -> str:
-    V = _get(ns, "Value", "the Value class", "value")
-    _require(V, "relu", "your Value has no `relu` method: define `def relu(self)` and attach "
-             "it with `Value.relu = relu`.")
-    return _check_rules(ns, ("+", "*", "relu"), {"relu": "relu"}, seed=11)
-
-
-def _check_exp(ns: dict) -> str:
-    V = _get(ns, "Value", "the Value class", "value")
-    _require(V, "exp", "your Value has no `exp` method: define `def exp(self)` and attach it "
-             "with `Value.exp = exp`.")
-    return _check_rules(ns, ("+", "*", "exp"), {"exp": "exp"}, seed=6)
+_check_tanh = _check_method("tanh", seed=5)
+_check_relu = _check_method("relu", seed=11)
+_check_exp = _check_method("exp", seed=6)
 
 
 def _check_pow(ns: dict) -> str:
@@ -1683,17 +1664,15 @@ def check_piece(name: str, namespace: dict) -> CheckResult:
     """Check piece `name` against the course engine, with the learner's code taken from
     `namespace`. A mistake in the learner's code is a ✗ result, never an exception."""
     piece = _piece(name)
-    out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out), _time_limit(TIME_LIMIT):
-            message = piece.checker(namespace)
+        timed_out, message = _limited(lambda: piece.checker(namespace))
+        if timed_out:
+            return CheckResult(name, False, f"the check stopped after {TIME_LIMIT:g} seconds: "
+                               "your code is still running, e.g. a loop that never ends or a "
+                               "walk that visits the same values again and again.", None, "time")
         return CheckResult(name, True, message)
     except _Fail as fail:
         return CheckResult(name, False, fail.message, fail.graph, fail.kind)
-    except _TimeUp:
-        return CheckResult(name, False, f"the check stopped after {TIME_LIMIT:g} seconds: your "
-                           "code is still running, e.g. a loop that never ends or a walk "
-                           "that visits the same values again and again.", None, "time")
     except Exception as error:  # the check met something in the learner's code it did not expect
         return CheckResult(name, False, f"the check could not use your code: "
                            f"{type(error).__name__}: {error}.", None, "unexpected")
@@ -1948,11 +1927,9 @@ class Workspace:
         print(str(result) + (f" Saved in {ENGINE_FILE}." if result.correct else
                              f" (saved in {ENGINE_FILE} anyway: it is your engine; "
                              f"`build.solution({name!r})` shows the course's version)"))
-        try:  # a look at the notebook's state runs the learner's _backward rules too
-            with contextlib.redirect_stdout(io.StringIO()), _time_limit(TIME_LIMIT):
-                notes = check_state(self.namespace)
-        except _TimeUp:
-            notes = []
+        # a look at the notebook's state runs the learner's _backward rules too
+        timed_out, notes = _limited(lambda: check_state(self.namespace))
+        notes = [] if timed_out else notes
         for note in notes:
             print("Note: " + note)
         if result.graph is not None and show is not None:
