@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -79,3 +80,17 @@ def repository_files() -> list[str]:
     out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return [f for f in out.splitlines() if (ROOT / f).is_file()]
+
+
+def copy_and_venv(work: Path, python: str) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the repository's files in `work/repo` and a fresh venv of `python` in
+    `work/venv`, with a clean environment whose PATH finds the venv first."""
+    repo = work / "repo"
+    for name in repository_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+    venv = work / "venv"
+    env = clean_env(work)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, env=env)
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
+    return repo, venv, env

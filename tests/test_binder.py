@@ -26,7 +26,6 @@ packages (pip's wheels of the same versions stand in), Python 3.11.14 (this mach
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_tools import NOTEBOOKS, ROOT, clean_env, repository_files, say
+from notebook_tools import NOTEBOOKS, ROOT, copy_and_venv, say
 
 RUN_ALL = r"""
 import json, sys
@@ -88,14 +87,7 @@ def broken_extensions(listing: str) -> list[str]:
 @pytest.fixture(scope="module")
 def binder(tmp_path_factory, request):
     work = tmp_path_factory.mktemp("binder")
-    repo = work / "repo"
-    for name in repository_files():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, repo / name)
-    venv = work / "venv"
-    env = clean_env(work)
-    subprocess.run([binder_python(request), "-m", "venv", str(venv)], check=True, env=env)
-    env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
+    repo, venv, env = copy_and_venv(work, binder_python(request))
     base = pip(venv, "install", "-q", *REPO2DOCKER_BASE, cwd=work, env=env)
     assert base.returncode == 0, f"could not install repo2docker's base versions:\n{base.stderr[-3000:]}"
     # as repo2docker does: from the repository root, binder/requirements.txt over the base

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_tools import NOTEBOOKS, ROOT, clean_env, repository_files, runner, say
+from notebook_tools import NOTEBOOKS, ROOT, copy_and_venv, runner, say
 
 # Colab's versions of what the course uses (its package list; ipykernel 6.17.x,
 # matplotlib 3.10.x and numpy 2.1.x as their newest patch releases, all with
@@ -170,14 +169,7 @@ def venv_run(venv: Path, *args: str, cwd: Path, env: dict[str, str], timeout: in
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory, request):
     work = tmp_path_factory.mktemp("colab")
-    repo = work / "repo"
-    for name in repository_files():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, repo / name)
-    venv = work / "venv"
-    env = clean_env(work)
-    subprocess.run([colab_python(request), "-m", "venv", str(venv)], check=True, env=env)
-    env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
+    repo, venv, env = copy_and_venv(work, colab_python(request))
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     fake = work / "colab-package"
     (fake / "google" / "colab").mkdir(parents=True)  # `google` stays a namespace package
