@@ -127,17 +127,23 @@ def kernel_environment(ipython_dir: str) -> dict[str, str]:
 
 
 def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel, in its own folder, and return it normalized."""
+    """Run a notebook in a fresh kernel and return it normalized.
+
+    The kernel works in an empty folder of its own, as a fresh clone's notebooks folder
+    is: the learner's `my_engine.py` (which notebooks 03-07 write and read beside
+    themselves) from an earlier run, or from someone working through the course in this
+    checkout, never changes what a notebook prints."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-        store_widget_state=False,
-    )
-    with tempfile.TemporaryDirectory(prefix="backproplab-ipython-") as ipython_dir:
+    with tempfile.TemporaryDirectory(prefix="backproplab-ipython-") as ipython_dir, \
+            tempfile.TemporaryDirectory(prefix="backproplab-notebook-") as workdir:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": workdir}},
+            record_timing=False,
+            store_widget_state=False,
+        )
         client.execute(env=kernel_environment(ipython_dir))
     return normalize(nb, path.stem)
 
