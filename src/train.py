@@ -16,12 +16,15 @@ the label's sign (for hinge labels after mapping 0 to -1).
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
 from .engine import Value
+from .valuelike import is_value_like, require_model
 
 __all__ = ["Trainer", "LOSSES", "SCHEDULES"]
 
@@ -34,6 +37,50 @@ def _describe(x: object) -> str:
     if len(text) > 40:
         text = text[:37] + "..."
     return f"{type(x).__name__} {text}"
+
+
+# what each loss does with the model's output, and the sentence for a value without it
+_NEEDS = {
+    "backward": "backward() (notebook 04) to compute the gradients",
+    "relu": "relu() (notebook 05): the hinge loss is relu(1 - label * score)",
+    "__radd__": "__radd__ (number + Value): the loss adds the samples' losses with sum()",
+    "__rmul__": "__rmul__ (number * Value): the loss multiplies scores by their labels",
+    "__sub__": "__sub__ (Value - number): the mse loss is (prediction - y) ** 2",
+    "__pow__": "__pow__ (Value ** number): the mse loss squares each error",
+}
+
+
+def _require_operations(output: object, loss: str) -> None:
+    """One sentence naming the first method the loss needs that `output`'s class lacks."""
+    names = ["backward", "__radd__", "__rmul__"] + (["relu"] if loss == "hinge" else ["__sub__", "__pow__"])
+    for name in names:
+        if not callable(getattr(output, name, None)):
+            raise TypeError(f"Trainer needs the model's output values to have {_NEEDS[name]}; "
+                            f"this {type(output).__name__} has no {name}")
+
+
+@contextmanager
+def _collect_each_step():
+    """The cyclic garbage collector paused during a step, then one young collection.
+
+    The lecture's engine (and the learner's) stores each operation's backward rule as a
+    closure on its output: `out._backward` refers to `out`, a reference cycle in every
+    node, so a step's graph is freed only by the cyclic collector. Left to itself it runs
+    whenever enough objects pile up, in the middle of building the next graph, and moves
+    the graph still in use to older generations that are scanned again later. Paused for
+    the step and run once after it (generation 0 only: everything the step made and
+    dropped), it frees the old graph in one pass: a step of the lecture's MLP(2, [8, 8, 1])
+    on the 100 moons takes about 0.7 times as long (bench/bench_learner_training.py). The course
+    engine's graphs have no cycles and its own setting suits them, so it is not used there.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 def _positive_number(x: object, what: str, allow_zero: bool = False) -> float:
@@ -49,8 +96,10 @@ def _positive_number(x: object, what: str, allow_zero: bool = False) -> float:
 class Trainer:
     """Gradient descent on `model` over the data set (`X`, `y`), one step per `step()`.
 
-    `model` is a Neuron, Layer or MLP with one output (anything callable on a list of
-    numbers that returns a Value and has `parameters()`). `X` is an (n, nin) array,
+    `model` is a Neuron, Layer or MLP with one output: the course's, or the learner's own
+    (anything callable on a list of numbers that returns a value-like object, with
+    `parameters()` and `zero_grad()`; its values need `backward()`, and `relu()` for the
+    hinge loss or `-` and `**` for mse). `X` is an (n, nin) array,
     `y` an (n,) array. `learning_rate` is the starting step size; with
     `schedule="linear_decay"` step k uses learning_rate * (1 - 0.9 * k / steps), as in
     micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for mse
@@ -75,9 +124,12 @@ class Trainer:
     ) -> None:
         if not callable(model) or not callable(getattr(model, "parameters", None)):
             raise TypeError(
-                f"model must be a Neuron, Layer or MLP (callable, with parameters()), "
-                f"got {_describe(model)}"
+                f"model must be a Neuron, Layer or MLP (callable, with parameters()), yours "
+                f"or the course's, got {_describe(model)}"
             )
+        if not list(model.parameters()):
+            raise ValueError("the model has no parameters to train")
+        require_model(model, "Trainer")  # parameters() gives values: one sentence if not
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}")
         if schedule not in SCHEDULES:
@@ -139,11 +191,19 @@ class Trainer:
             raise ValueError(
                 f"the model cannot read a row of X (X has {X.shape[1]} columns): {err}"
             ) from err
-        if not isinstance(first, Value):
+        if not is_value_like(first):
             raise ValueError(
                 "the model must give one output Value per sample (make its last layer "
                 f"a single neuron), it gave {_describe(first)}"
             )
+        _require_operations(first, loss)
+        if not callable(getattr(model, "zero_grad", None)):
+            raise TypeError(
+                f"Trainer needs the model's zero_grad() method (it resets the gradients "
+                f"before each backward()); this {type(model).__name__} has none"
+            )
+        # the lecture-style engine's graphs hold reference cycles; the course engine's do not
+        self._collect_each_step = not isinstance(first, Value)
         self.losses: list[float] = []
         self.accuracies: list[float] = []
         self.learning_rates: list[float] = []
@@ -201,18 +261,21 @@ class Trainer:
                 "again or raise trainer.steps to continue"
             )
         lr = self.current_learning_rate()
-        total, accuracy = self.compute_loss()
-        self.model.zero_grad()
-        total.backward()
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
+        with _collect_each_step() if self._collect_each_step else nullcontext():
+            total, accuracy = self.compute_loss()
+            self.model.zero_grad()
+            total.backward()
+            for p in self.model.parameters():
+                p.data -= lr * p.grad
+            loss = float(total.data)
+            del total  # the graph is garbage now: the collection after the step frees it
         self.steps_taken += 1
-        self.losses.append(total.data)
+        self.losses.append(loss)
         self.accuracies.append(accuracy)
         self.learning_rates.append(lr)
         return {
             "step": self.steps_taken,
-            "loss": total.data,
+            "loss": loss,
             "accuracy": accuracy,
             "learning_rate": lr,
         }

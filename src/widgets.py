@@ -825,6 +825,9 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
     from .train import Trainer
 
     if not isinstance(trainer, Trainer):
+        if callable(trainer) and hasattr(trainer, "parameters"):
+            raise TypeError("training_dashboard needs a Trainer, not the model itself: make one "
+                            "with train.Trainer(model, X, y) and pass that")
         raise TypeError(f"training_dashboard needs a Trainer, got {_describe(trainer)}")
     for name, value, least in (("boundary_every", boundary_every, 1), ("interval", interval, 0),
                                ("redraw_interval", redraw_interval, 0)):
@@ -840,8 +843,12 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
                   interval=86_400_000, description="Play", repeat=False, show_repeat=False)
     step_button = W.Button(description="Step", tooltip="one training step", icon="step-forward")
     reset_button = W.Button(description="Reset", tooltip="back to the starting weights", icon="undo")
+    # with a schedule the slider sets the rate of step 0; the status line shows the
+    # rate the last step used, which the schedule has scaled down since
+    decays = trainer.schedule != "constant"
     lr = W.FloatLogSlider(min=-3, max=1, base=10, value=trainer.learning_rate, step=0.05,
-                          description="learning rate", continuous_update=False,
+                          description="starting learning rate" if decays else "learning rate",
+                          continuous_update=False,
                           readout_format=".3g", style={"description_width": "initial"})
     lab.controls = {"play": play, "step": step_button, "reset": reset_button,
                     "learning_rate": lr}
@@ -864,14 +871,17 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
     def show_progress():
         t = lab.trainer
         if t.losses:
+            rate = "rate of this step" if decays else "learning rate"
             text = (f"<b>step {t.steps_taken} of {t.steps}</b> &nbsp; loss {_num(t.losses[-1])}"
                     f" &nbsp; accuracy {100 * t.accuracies[-1]:.0f}% &nbsp; "
-                    f"learning rate {t.learning_rates[-1]:.4g}")
+                    f"{rate} {t.learning_rates[-1]:.3g}")
         else:
             text = f"<b>step 0 of {t.steps}</b> &nbsp; press Play or Step to train"
         if t.done:
             text += " &nbsp; (finished: Reset to train again)"
-        lab.progress.value = text
+        # one line: the numbers keep their place while they change
+        lab.progress.value = f'<span style="white-space: nowrap">{text}</span>'
+
         lab.progress_bar.value = t.steps_taken
 
     def sync_play():
