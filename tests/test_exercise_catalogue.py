@@ -771,6 +771,32 @@ e.wrong += [("hard-coded 100", (lambda k, s, lr0: lr0 * (1.0 - 0.9 * k / 100),),
             ("swapped arguments", (lambda s, k, lr0: lr0 * (1.0 - 0.9 * k / s),), None)]
 
 
+def dead_neurons(layer, points):
+    return [i for i, n in enumerate(layer.neurons) if all(n(x).data <= 0 for x in points)]
+
+
+def _sums_dead(layer, points, test, bias=True):
+    return [i for i, n in enumerate(layer.neurons)
+            if test([sum((w.data * x for w, x in zip(n.w, p)), n.b.data if bias else 0.0) for p in points])]
+
+
+e = entry(nb07.dead_neurons)
+e.right += [("solution", (dead_neurons,)),
+            ("weighted sums", (lambda l, p: _sums_dead(l, p, lambda s: all(v <= 0 for v in s)),)),
+            ("max of outputs", (lambda l, p: [i for i, n in enumerate(l.neurons) if max(n(x).data for x in p) == 0],))]
+# indices, not numbers: numpy ints are indices, numpy floats are not (as in misclassified)
+e.right += [(n, (fn,)) for n, fn in returned_forms(dead_neurons, sequence=True) if n != "returns numpy items"]
+e.right += [("returns numpy ints", (lambda l, p: [np.int64(i) for i in dead_neurons(l, p)],))]
+e.wrong += [("off on some point", (lambda l, p: _sums_dead(l, p, lambda s: any(v <= 0 for v in s)),), "some"),
+            ("the live ones", (lambda l, p: _sums_dead(l, p, lambda s: any(v > 0 for v in s)),), "fire"),
+            ("< 0, not <= 0", (lambda l, p: _sums_dead(l, p, lambda s: all(v < 0 for v in s)),), "relu(0) = 0"),
+            ("no bias", (lambda l, p: _sums_dead(l, p, lambda s: all(v <= 0 for v in s), bias=False),), "bias"),
+            ("twice", (lambda l, p: dead_neurons(l, p) + dead_neurons(l, p)[:1],), "twice"),
+            ("counted from 1", (lambda l, p: [i + 1 for i in dead_neurons(l, p)],), None),
+            ("a True/False mask", (lambda l, p: [all(n(x).data <= 0 for x in p) for n in l.neurons],), "True/False"),
+            ("the count", (lambda l, p: len(dead_neurons(l, p)),), None)]
+
+
 # ------------------------------------------------------------------ notebook 08
 
 
@@ -1089,7 +1115,7 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 def test_the_catalogue_covers_every_exercise():
     exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 26
+    assert exercises == set(CATALOGUE) and len(exercises) == 27
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 

@@ -5,7 +5,8 @@ import pytest
 
 from backproplab.exercises import nb07
 
-EXERCISES = [nb07.hinge_values, nb07.hinge_l2_loss, nb07.misclassified, nb07.learning_rate]
+EXERCISES = [nb07.hinge_values, nb07.hinge_l2_loss, nb07.misclassified, nb07.learning_rate,
+             nb07.dead_neurons]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.title)
@@ -14,7 +15,7 @@ def test_placeholder_is_not_answered_and_does_not_raise(exercise, capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("exercise", [nb07.hinge_l2_loss, nb07.learning_rate],
+@pytest.mark.parametrize("exercise", [nb07.hinge_l2_loss, nb07.learning_rate, nb07.dead_neurons],
                          ids=lambda e: e.title)
 def test_a_function_stub_is_not_answered_yet(exercise, capsys):
     def stub(*args):
@@ -207,3 +208,48 @@ def test_learning_rate_wrong_answers_fail(wrong, capsys):
 def test_learning_rate_rejects_a_number(capsys):
     assert nb07.learning_rate.check(0.55) is False
     assert "Expected a function" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ 5. dead neurons
+
+def dead_neurons(layer, points):
+    return [i for i, n in enumerate(layer.neurons) if all(n(x).data <= 0 for x in points)]
+
+
+def test_dead_neurons_right_answer_passes_and_says_why_they_stay_dead(capsys):
+    assert nb07.dead_neurons.check(dead_neurons) is True
+    out = capsys.readouterr().out
+    assert "[1, 3, 4, 5]" in out and "slope is 0" in out
+
+
+def test_dead_neurons_finds_the_dead_ones_of_a_network_killed_by_a_large_learning_rate():
+    """The check's idea on notebook 07's section 9: lr0 = 3 leaves micrograd's relu network
+    with a second hidden layer whose neurons are dead on every point of the moons."""
+    from backproplab import nn, train
+    from backproplab.data import make_moons
+    X, y = make_moons(n_samples=100, noise=0.1, seed=1337)
+    net = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=0, fused=True)
+    trainer = train.Trainer(net, X, y, learning_rate=3.0, schedule="linear_decay", steps=100)
+    trainer.run(20)
+    hidden = [[h.data for h in net.layers[0](x)] for x in X.tolist()]
+    dead = dead_neurons(net.layers[1], hidden)
+    assert len(dead) == 16
+    # no gradient from the data reaches them: a step only shrinks them by weight decay
+    before = [p.data for n in net.layers[1].neurons for p in n.parameters()]
+    trainer.step()
+    shrink = 1 - 2 * trainer.alpha * trainer.learning_rates[-1]
+    after = [p.data for n in net.layers[1].neurons for p in n.parameters()]
+    assert after == pytest.approx([b * shrink for b in before], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda l, p: [i for i, n in enumerate(l.neurons) if any(n(x).data <= 0 for x in p)], "some"),
+    (lambda l, p: [i for i, n in enumerate(l.neurons) if any(n(x).data > 0 for x in p)], "fire"),
+    (lambda l, p: [1, 4, 5], "relu(0) = 0"),
+    (lambda l, p: [1, 5], "bias"),
+    (lambda l, p: [1, 3, 4], "neuron 5 is dead too"),
+    (lambda l, p: [0, 1, 3, 4, 5], "neuron 0 is not dead"),
+])
+def test_dead_neurons_wrong_answers_name_the_slip(wrong, says, capsys):
+    assert nb07.dead_neurons.check(wrong) is False
+    assert says in capsys.readouterr().out

@@ -3,9 +3,10 @@
     from backproplab.exercises import nb07
     nb07.hinge_values.check(answer)
 
-Four exercises: the hinge loss of a few score/label pairs by hand, the hinge data loss
+Five exercises: the hinge loss of a few score/label pairs by hand, the hinge data loss
 plus L2 regularisation as a function of Values (value and gradients checked), which
-points a model gets wrong, and the learning rate at step k of the decaying schedule.
+points a model gets wrong, the learning rate at step k of the decaying schedule, and
+which relu neurons of a layer are dead on a set of points.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..engine import Value
 from . import (Exercise, Verdict, call, close, need_function, read_indices, read_number,
                read_numbers, same)
 
-__all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate"]
+__all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate", "dead_neurons"]
 
 
 # ------------------------------------------------------------ 1. hinge by hand
@@ -309,4 +310,104 @@ learning_rate = Exercise(
     ),
     expects=f"a function {_RATE_SHOWN} returning a number",
     usage="check(learning_rate)",
+)
+
+
+# ------------------------------------------------------------ 5. dead neurons
+
+# A relu layer of 3 inputs and 6 neurons, weights set by hand, and 4 input points.
+# Neuron 0 fires on every point, 1 on none (dead), 2 on one point only, 3 has a weighted
+# sum of exactly 0 on one point and below 0 on the others (relu(0) = 0: dead too), 4 is
+# dead only because of its bias (its w · x alone is positive on one point), 5 never fires.
+DEAD_WEIGHTS = (
+    ((1.0, 0.5, 0.0), 0.5),
+    ((-1.0, -0.5, 0.0), -0.5),
+    ((1.0, 0.0, 0.0), -1.5),
+    ((0.0, 1.0, 1.0), -2.0),
+    ((0.5, 0.0, 0.0), -2.0),
+    ((-0.5, -0.5, -0.5), -0.1),
+)
+DEAD_POINTS = ((1.0, 0.0, 0.0), (2.0, 1.0, 0.5), (0.0, 1.0, 1.0), (0.5, 0.5, 0.0))
+_DEAD_SHOWN = "dead_neurons(layer, points)"
+
+
+def _weighted_sums(with_bias: bool = True) -> list[list[float]]:
+    """sums[i][j]: neuron i's weighted sum on point j."""
+    return [[sum(w * x for w, x in zip(ws, p)) + (b if with_bias else 0.0) for p in DEAD_POINTS]
+            for ws, b in DEAD_WEIGHTS]
+
+
+def _dead_layer():
+    from ..nn import Layer
+
+    layer = Layer(3, len(DEAD_WEIGHTS), activation="relu", seed=0)
+    for neuron, (ws, b) in zip(layer.neurons, DEAD_WEIGHTS):
+        for w, value in zip(neuron.w, ws):
+            w.data = value
+        neuron.b.data = b
+    return layer
+
+
+def _check_dead_neurons(answer: object) -> Verdict:
+    fn = need_function(answer, _DEAD_SHOWN)
+    points = [list(p) for p in DEAD_POINTS]
+    got = sorted(read_indices(call(fn, (_dead_layer(), points), _DEAD_SHOWN),
+                              f"what {_DEAD_SHOWN} returned"))
+    if len(set(got)) != len(got):
+        twice = next(i for i in got if got.count(i) > 1)
+        return Verdict(False, f"your list has neuron {twice} twice: list each dead neuron once.")
+    sums = _weighted_sums()
+    expected = [i for i, row in enumerate(sums) if all(s <= 0 for s in row)]
+    if got == expected:
+        return Verdict(True, f"Neurons {expected} output 0 on every point. relu's slope is 0 "
+                             "wherever its input is <= 0, so no gradient reaches those neurons' "
+                             "weights and bias from any point: a step changes them only by the "
+                             "L2 term's small pull towards 0, and the neuron stays dead.")
+    slips = [
+        ([i for i, row in enumerate(sums) if any(s <= 0 for s in row)],
+         "you listed the neurons that are off on *some* point; a dead neuron is off on "
+         "every point (a neuron that fires on one point still learns from it)."),
+        ([i for i, row in enumerate(sums) if any(s > 0 for s in row)],
+         "you listed the neurons that fire; the question asks for the ones that never do."),
+        ([i for i, row in enumerate(sums) if all(s < 0 for s in row)],
+         "a neuron whose weighted sum is exactly 0 outputs relu(0) = 0 and sends back no "
+         "gradient either: count <= 0, not only < 0."),
+        ([i for i, row in enumerate(_weighted_sums(with_bias=False)) if all(s <= 0 for s in row)],
+         "the bias is missing: a neuron's weighted sum is w · x + b."),
+    ]
+    for numbers, message in slips:
+        if got == sorted(numbers):
+            return Verdict(False, message)
+    extra = [i for i in got if i not in expected]
+    if extra:
+        row = ", ".join(f"{s:g}" for s in sums[extra[0]])
+        return Verdict(False, f"neuron {extra[0]} is not dead: its weighted sums on the four "
+                              f"points are {row}, and relu passes a positive one on.")
+    missing = next(i for i in expected if i not in got)
+    row = ", ".join(f"{s:g}" for s in sums[missing])
+    return Verdict(False, f"neuron {missing} is dead too: its weighted sums on the four points "
+                          f"are {row}, never above 0.")
+
+
+dead_neurons = Exercise(
+    "Dead neurons",
+    _check_dead_neurons,
+    hints=[
+        "A relu neuron outputs 0 when its weighted sum w · x + b is 0 or less. Which neurons "
+        "output 0 for every one of the points?",
+        "Loop over enumerate(layer.neurons); for each neuron, look at n(x).data for every x "
+        "in points (or work out the weighted sum yourself from n.w and n.b).",
+        "[i for i, n in enumerate(layer.neurons) if all(n(x).data == 0 for x in points)]",
+    ],
+    solution=(
+        "def dead_neurons(layer, points):\n"
+        "    return [i for i, n in enumerate(layer.neurons)\n"
+        "            if all(n(x).data <= 0 for x in points)]\n\n"
+        "A dead neuron's relu has input <= 0 on every point, so its output is 0 and its\n"
+        "local slope is 0: backward() multiplies every gradient that would reach its\n"
+        "weights by 0, so the data moves them no more (only L2's weight decay shrinks\n"
+        "them a little each step), and the neuron stays dead."
+    ),
+    expects=f"a function {_DEAD_SHOWN} returning a list of neuron indices",
+    usage="check(dead_neurons)",
 )
