@@ -247,8 +247,8 @@ def test_dead_neurons_finds_the_dead_ones_of_a_network_killed_by_a_large_learnin
     (lambda l, p: [i for i, n in enumerate(l.neurons) if any(n(x).data > 0 for x in p)], "fire"),
     (lambda l, p: [1, 4, 5], "relu(0) = 0"),
     (lambda l, p: [1, 5], "bias"),
-    (lambda l, p: [1, 3, 4], "neuron 5 is dead too"),
-    (lambda l, p: [0, 1, 3, 4, 5], "neuron 0 is not dead"),
+    (lambda l, p: [1, 3, 4], "Neuron 5 is dead too"),
+    (lambda l, p: [0, 1, 3, 4, 5], "Neuron 0 is not dead"),
 ])
 def test_dead_neurons_wrong_answers_name_the_slip(wrong, says, capsys):
     assert nb07.dead_neurons.check(wrong) is False
