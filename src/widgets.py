@@ -849,6 +849,8 @@ def training_dashboard(trainer, *, boundary_every: int = 1, interval: int = 40,
     lr = W.FloatLogSlider(min=-3, max=1, base=10, value=trainer.learning_rate, step=0.05,
                           description="starting learning rate" if decays else "learning rate",
                           continuous_update=False,
+                          # the rest of the row: a track long enough to pick a rate on
+                          layout=W.Layout(flex="1 1 auto", min_width="320px"),
                           readout_format=".3g", style={"description_width": "initial"})
     lab.controls = {"play": play, "step": step_button, "reset": reset_button,
                     "learning_rate": lr}
