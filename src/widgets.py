@@ -127,6 +127,17 @@ _num = viz.format_number
 _HALF_WIDTH = W.Layout(max_width="50%", height="auto", object_fit="contain")
 
 
+def _panel() -> W.Layout:
+    """A picture that shares a row with another where there is room for both at a
+    readable size (460 px each, about 0.75 of their drawn size), and goes under it
+    where there is not (a 1024 px laptop window), instead of shrinking its text."""
+    return W.Layout(flex="1 1 460px", min_width="460px", max_width="640px", height="auto",
+                    object_fit="contain")
+
+
+_WRAPPING_ROW = dict(flex_flow="row wrap", align_items="flex-start")
+
+
 def _svg_html(drawing: viz.GraphDrawing) -> str:
     """The drawing as inline SVG, or the missing-`dot` message plus the outline."""
     try:
@@ -548,15 +559,17 @@ def derivative_lab(
                           "against the tangent, the difference estimates and their error against h.")
     lab.controls = {
         "x": W.FloatSlider(min=lo, max=hi, value=x, step=0.05, description="x",
-                           continuous_update=continuous_update, readout_format=".2f"),
+                           continuous_update=continuous_update, readout_format=".2f",
+                           layout=W.Layout(width="380px")),
+        # ten decades of h: a long track (about 40 px per decade), each arrow key 0.1 decade
         "h": W.FloatLogSlider(min=-10, max=0, base=10, value=h, step=0.1,
                               description="h", continuous_update=continuous_update,
-                              readout_format=".1e"),
+                              readout_format=".1e", layout=W.Layout(width="460px")),
     }
     lab.table = W.HTML()
     # each picture takes half the width, so both stay in view side by side
-    lab.slope_image = W.Image(format="png", layout=_HALF_WIDTH)
-    lab.error_image = W.Image(format="png", layout=_HALF_WIDTH)
+    lab.slope_image = W.Image(format="png", layout=_panel())
+    lab.error_image = W.Image(format="png", layout=_panel())
     lab.estimates = {}
     # the two figures stay open and are redrawn in place while a slider is dragged
     slope = viz.LiveFigure()
@@ -626,10 +639,10 @@ def derivative_lab(
     for c in lab.controls.values():
         c.observe(lab._guarded(lambda change: update()), names="value")
     lab.children = [
-        W.HBox([lab.controls["x"], lab.controls["h"]]),
+        W.HBox([lab.controls["x"], lab.controls["h"]], layout=W.Layout(**_WRAPPING_ROW)),
         lab.errors,
         lab.table,
-        W.HBox([lab.slope_image, lab.error_image]),
+        W.HBox([lab.slope_image, lab.error_image], layout=W.Layout(**_WRAPPING_ROW)),
     ]
     lab.refresh()
     return lab

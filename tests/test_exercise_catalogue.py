@@ -271,6 +271,24 @@ e.wrong += [("forgot c*a", ((9, -12, 2),), "appears twice"),
             ("rotated order", ((-12, 2, 19),), "wrong order"),
             ("forward nudges h = 0.01", ((19.03, -11.98, 2.0),), "smaller h")]
 
+e = entry(nb01.choosing_h)
+_sin_errors = {h: abs((math.sin(1 + h) - math.sin(1 - h)) / (2 * h) - math.cos(1))
+               for h in (10.0**-k for k in range(1, 14))}
+e.right += [("tuple", ((1e-5, "round-off"),)),
+            ("list, other spelling", ([1e-05, "roundoff"],)),
+            ("numpy step, capitals", ((np.float64(1e-5), "Round-off"),)),
+            ("computed as in the solution", ((min(_sin_errors, key=_sin_errors.get), "rounding"),)),
+            ("spaces around", ((0.00001, "  round off "),))]
+e.wrong += [("the smallest h", ((1e-13, "round-off"),), "round-off"),
+            ("h = 1e-12 itself", ((1e-12, "round-off"),), "try larger steps"),
+            ("the neighbour below", ((1e-6, "round-off"),), "try larger steps"),
+            ("the neighbour above", ((1e-4, "round-off"),), "try smaller steps"),
+            ("the largest h", ((0.1, "round-off"),), "truncation"),
+            ("forward difference's best", ((1e-8, "round-off"),), "try larger steps"),
+            ("right h, wrong cause", ((1e-5, "truncation"),), "cause is not"),
+            ("cube root of eps itself", ((6e-6, "round-off"),), "not one of the 13 steps"),
+            ("the error instead of h", ((1.1e-11, "round-off"),), "not one of the 13 steps")]
+
 # ------------------------------------------------------------------ notebook 02
 
 c = nb02._composition()
@@ -1089,7 +1107,7 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 def test_the_catalogue_covers_every_exercise():
     exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 26
+    assert exercises == set(CATALOGUE) and len(exercises) == 27
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 

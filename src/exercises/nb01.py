@@ -4,6 +4,7 @@
     nb01.numerical_gradient.check(numerical_gradient)
     nb01.forward_vs_central.check(answer)
     nb01.partial_slopes.check(answer)
+    nb01.choosing_h.check(answer)
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from . import Exercise, Verdict, call, close, need_function, read_numbers, same
+from . import (AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number,
+               read_numbers, same)
 
-__all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes"]
+__all__ = ["numerical_gradient", "forward_vs_central", "partial_slopes", "choosing_h"]
 
 
 
@@ -302,4 +304,91 @@ partial_slopes = Exercise(
         "          (f(2, -3, 10 + h) - base) / h)    # a        = 2"
     ),
     expects="three numbers (df/da, df/db, df/dc)",
+)
+
+
+# -------------------------------------------------------------- 4. choosing h
+
+# sin at x = 1 in float64: the central error falls like h**2 / 6 * cos(1) down to about
+# 1e-11 at h = 1e-5, then rises like eps / h (1e-5 again at h = 1e-12). The best step is
+# computed here, on this machine, never stored; its neighbours 1e-4 and 1e-6 are 80 and
+# 2.5 times worse.
+_STEPS = tuple(10.0**-k for k in range(1, 14))
+_CAUSES = {"truncation": "truncation", "round-off": "round-off", "roundoff": "round-off",
+           "round off": "round-off", "rounding": "round-off", "rounding error": "round-off",
+           "round-off error": "round-off", "truncation error": "truncation"}
+
+
+def _central_errors() -> list[float]:
+    return [abs((math.sin(1.0 + h) - math.sin(1.0 - h)) / (2 * h) - math.cos(1.0)) for h in _STEPS]
+
+
+def _read_cause(x: object) -> str:
+    if x is Ellipsis:
+        raise AnswerForm("cause is still `...`: write \"truncation\" or \"round-off\".")
+    if not isinstance(x, str):
+        raise AnswerForm(f"cause is {describe(x)}; write one of the two words in quotes, "
+                         "\"truncation\" or \"round-off\".")
+    key = " ".join(x.strip().lower().replace("_", "-").split())
+    if key not in _CAUSES:
+        raise AnswerForm(f"cause is {x!r}; write \"truncation\" or \"round-off\".")
+    return _CAUSES[key]
+
+
+def _check_choosing_h(answer: object) -> Verdict:
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise AnswerForm(f"your answer is {describe(answer)}; give two things, "
+                         "(best_h, cause), e.g. (1e-3, \"truncation\").")
+    h = read_number(answer[0], "best_h")
+    cause = _read_cause(answer[1])
+    errors = _central_errors()
+    best = min(range(len(_STEPS)), key=errors.__getitem__)
+    # steps span 13 decades: compare relatively (`close` is absolute below 1)
+    chosen = next((k for k, step in enumerate(_STEPS) if abs(h - step) <= 1e-6 * step), None)
+    if chosen is None:
+        return Verdict(False, f"best_h = {h:g} is not one of the 13 steps; choose one of "
+                              "1e-1, 1e-2, ..., 1e-13 (the list `steps`).")
+    if chosen != best:
+        here = f"At h = {_STEPS[chosen]:.0e} the error is {errors[chosen]:.1e}, "
+        if chosen < best:
+            why = ("truncation: a larger h leaves more of the Taylor term (about h**2 / 6 for "
+                   "the central difference); try smaller steps.")
+        else:
+            why = ("round-off: dividing rounding noise by a smaller h makes it larger "
+                   "(about eps / h); try larger steps.")
+        return Verdict(False, here + "mostly " + why)
+    if cause != "round-off":
+        return Verdict(False, f"best_h is right ({_STEPS[best]:.0e}). The cause is not: at "
+                              "h = 1e-12 truncation is about h**2 / 6 = 2e-25, nothing; what "
+                              "grows as h shrinks is round-off, the noise in f(x+h) - f(x-h) "
+                              "divided by 2h.")
+    return Verdict(True, f"At h = {_STEPS[best]:.0e} the error is {errors[best]:.1e}; at h = 1e-12 "
+                         f"it is {errors[11]:.1e}, {errors[11] / errors[best]:.0e} times larger, "
+                         "because round-off (about eps / h) has taken over from truncation "
+                         "(about h**2).")
+
+
+choosing_h = Exercise(
+    "Choosing h",
+    _check_choosing_h,
+    hints=[
+        "Compute the error for each h in `steps` in a loop and print it next to h; the "
+        "smallest one is your best_h.",
+        "error = abs((math.sin(1 + h) - math.sin(1 - h)) / (2 * h) - math.cos(1)). "
+        "Truncation shrinks as h shrinks; what grows?",
+        "min(steps, key=...) picks the h with the smallest error. At h = 1e-12 the "
+        "truncation error is about h**2 / 6, far below what you see.",
+    ],
+    solution=(
+        "import math\n"
+        "steps = [10.0**-k for k in range(1, 14)]\n"
+        "errors = {h: abs((math.sin(1 + h) - math.sin(1 - h)) / (2 * h) - math.cos(1))\n"
+        "          for h in steps}\n"
+        "best_h = min(errors, key=errors.get)      # 1e-05, error about 1e-11\n"
+        "answer = (best_h, \"round-off\")\n"
+        "\n"
+        "At h = 1e-12 the error is about 1e-5: the rounding noise in sin(1 + h) - sin(1 - h)\n"
+        "(about eps = 2.2e-16) divided by 2h. The best h is near the cube root of eps."
+    ),
+    expects="two things (best_h, cause)",
 )
