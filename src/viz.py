@@ -410,9 +410,11 @@ def chain_rule_paths_table(
 def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: bool = False) -> str:
     """The chain rule in words: for each input, each path to the output and its product.
 
-    For every input leaf: every path leaf -> ... -> root, the local derivative on each
-    edge (d parent / d child), their product, and the sum over all paths, which is
-    d root / d leaf (what `backward()` puts in the leaf's `.grad`).
+    For every input leaf: every path leaf -> ... -> root, the local slope of each edge
+    (written `x->p: -3.0000`, how much p moves per unit of x along that one edge), their
+    product, and the sum over all paths, which is the total ∂root/∂leaf (what
+    `backward()` puts in the leaf's `.grad`). Only the total is written with ∂: an edge's
+    local slope and the total over every path are different numbers.
     """
     table = chain_rule_paths_table(root, max_paths=max_paths, include_unlabelled=include_unlabelled)
     names = node_names(topological_order(root))
@@ -420,22 +422,23 @@ def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: boo
     lines = []
     for entry in table:
         leaf_name = entry["name"]
-        lines.append(f"d {out} / d {leaf_name}   ({leaf_name} = {entry['leaf'].data:.4f})")
+        total = f"∂{out}/∂{leaf_name}"
+        lines.append(f"{total}: every path from {leaf_name} (= {entry['leaf'].data:.4f}) to {out}")
         if not entry["paths"]:
             lines.append(f"  no path from {leaf_name} to {out}: the derivative is 0")
         for k, path in enumerate(entry["paths"], 1):
             route = " -> ".join(names[v] for v in path["nodes"])
             steps = " * ".join(
-                f"(d {names[b]}/d {names[a]} = {f:.4f})"
+                f"({names[a]}->{names[b]}: {f:.4f})"
                 for a, b, f in zip(path["nodes"], path["nodes"][1:], path["factors"])
             )
             lines.append(f"  path {k}: {route}")
-            lines.append(f"    {steps or '1'} = {path['product']:.4f}")
+            lines.append(f"    local slopes {steps or '1'} = {path['product']:.4f}")
         n = len(entry["paths"])
         if not entry["complete"]:
             lines.append(f"  (only the first {n} paths are listed; pass max_paths to see more)")
-        partial = "" if entry["complete"] else " listed (a partial sum)"
-        lines.append(f"  sum over {n} path{'s' if n != 1 else ''}{partial}: {entry['total']:.4f}")
+        partial = " listed (a partial sum)" if not entry["complete"] else ""
+        lines.append(f"  {total} = sum over {n} path{'s' if n != 1 else ''}{partial}: {entry['total']:.4f}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

@@ -311,7 +311,7 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
     rows = []
     head = (
         "<tr><th style='text-align:left'>input</th><th style='text-align:left'>path</th>"
-        "<th style='text-align:left'>local derivatives along the path</th>"
+        "<th style='text-align:left'>local slope of each edge</th>"
         "<th style='text-align:right'>product</th></tr>"
     )
     for entry in table:
@@ -320,8 +320,9 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
         for k, path in enumerate(entry["paths"]):
             route = " &rarr; ".join(html.escape(names[v]) for v in path["nodes"])
             factors = " &times; ".join(
-                f"<span title='d {html.escape(names[b])} / d {html.escape(names[a])}'>"
-                f"&part;{html.escape(names[b])}/&part;{html.escape(names[a])} = {_num(fac)}</span>"
+                f"<span title='how much {html.escape(names[b])} moves per unit of "
+                f"{html.escape(names[a])}, along this one edge'>"
+                f"{html.escape(names[a])}&rarr;{html.escape(names[b])}: {_num(fac)}</span>"
                 for a, b, fac in zip(path["nodes"], path["nodes"][1:], path["factors"])
             )
             first = f"{name} = {_num(leaf.data)}" if k == 0 else ""
@@ -334,12 +335,14 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
         more = "" if entry["complete"] else " (some paths not listed)"
         rows.append(
             "<tr style='border-bottom:1px solid #999'>"
-            f"<td></td><td colspan='2'><i>sum over {len(entry['paths'])} path(s){more}; "
-            f"backward() gives {name}.grad = {_num(leaf.grad)}</i> {mark}</td>"
+            f"<td></td><td colspan='2'><i>total &part;{out}/&part;{name} = sum over "
+            f"{len(entry['paths'])} path(s){more}; backward() gives {name}.grad = "
+            f"{_num(leaf.grad)}</i> {mark}</td>"
             f"<td style='text-align:right'><b>{_num(entry['total'])}</b></td></tr>"
         )
     return (
-        f"<div class='bpl-paths'><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
+        f"<div class='bpl-paths'><b>total &part;{out}/&part;(input) = the sum over paths of the "
+        "product of the edges' local slopes</b>"
         "<style>.bpl-paths td, .bpl-paths th {padding: 2px 10px}</style>"
         "<table style='border-collapse:collapse; font-family:monospace'>"
         + head + "".join(rows) + "</table></div>"

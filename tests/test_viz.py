@@ -267,9 +267,10 @@ def test_describe_paths_spells_out_each_path_and_sums_them():
     y.label = "y"
     text = describe_paths(y)
     assert "path 1: x -> n1 -> y" in text
-    assert "(d n1/d x = 6.0000) * (d y/d n1 = 1.0000) = 6.0000" in text
+    assert "local slopes (x->n1: 6.0000) * (n1->y: 1.0000) = 6.0000" in text
     assert "path 2: x -> y" in text
-    assert "sum over 2 paths: 7.0000" in text
+    assert "∂y/∂x = sum over 2 paths: 7.0000" in text
+    assert "(x->y: 1.0000) = 1.0000" in text  # the direct edge: its local slope, not ∂y/∂x
     y.backward()
     assert x.grad == 7.0
 
@@ -295,8 +296,8 @@ def test_describe_paths_leaves_out_constants_unless_asked():
     a = Value(2.0, label="a")
     out = a * 3.0
     out.label = "out"
-    assert "d out / d n1" not in describe_paths(out)
-    assert "d out / d n1" in describe_paths(out, include_unlabelled=True)
+    assert "∂out/∂n1" not in describe_paths(out)
+    assert "∂out/∂n1" in describe_paths(out, include_unlabelled=True)
 
 
 # ------------------------------------------------------------------ plots
