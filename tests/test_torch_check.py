@@ -1,8 +1,8 @@
 """`make torch-check` finds the notebooks' PyTorch cells, runs them and fails on a wrong quote.
 
 PyTorch is not installed here: the made-up notebooks' snippets are plain Python, which
-`tools/torch_check.py` runs exactly as it runs a PyTorch one (a fresh process, an empty
-folder), so the finding and comparing are tested without it."""
+`tools/torch_check.py` runs exactly as it runs a PyTorch one (one fresh process per
+notebook, in an empty folder), so the finding and comparing are tested without it."""
 
 from __future__ import annotations
 
@@ -80,10 +80,20 @@ def test_changed_words_and_missing_or_extra_lines_fail():
     assert tc.compare("grad -1.5", "grad 1.5") == ["line 1: quoted -1.5, PyTorch gives 1.5"]
 
 
-def test_each_snippet_runs_alone_in_an_empty_folder(tmp_path):
-    first = torch_cell("import os\nshared = 1\nprint(os.listdir('.') == ['snippet.py'])", "True")
-    second = torch_cell("print('shared' in globals())", "False")
-    assert check(notebook(tmp_path, first, second)) == []
+def test_a_notebooks_cells_share_one_session_and_each_notebook_starts_fresh(tmp_path):
+    first = torch_cell("import os\nshared = 1\nprint(os.listdir('.'))", "[]")  # an empty folder
+    second = torch_cell("print(shared + 1)", "2")  # an earlier cell's name, as in one session
+    fresh = torch_cell("print('shared' in globals())", "False")
+    paths = [notebook(tmp_path, first, second), notebook(tmp_path, fresh, name="98_other.ipynb")]
+    assert tc.check_notebooks(paths, sys.executable, log=lambda line: None) == []
+
+
+def test_cells_after_one_that_raises_are_reported_as_not_run(tmp_path):
+    cells = [torch_cell(SNIPPET, PRINTED), torch_cell("1 / 0", "1"), torch_cell(SNIPPET, PRINTED)]
+    problems = check(notebook(tmp_path, *cells))
+    assert len(problems) == 2
+    assert "cell 3" in problems[0] and "ZeroDivisionError: division by zero" in problems[0]
+    assert "cell 4" in problems[1] and "not run: an earlier PyTorch cell" in problems[1]
 
 
 def test_pytorch_code_without_the_tag_is_an_error(tmp_path):
@@ -121,8 +131,10 @@ def test_the_course_shows_pytorch_in_05_and_06_as_static_cells(number):
     assert cells, f"notebook {number} has no PyTorch cell"
     nb = nbformat.read(COURSE[number], as_version=4)
     summary = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
-    for cell in cells:
-        assert "import torch" in cell.code and cell.quoted.strip()
-        assert cell.index < summary
-        # the engine's side is computed live in the code cell right after it
-        assert nb.cells[cell.index + 1].cell_type == "code", f"{cell.where}: no live cell after it"
+    assert "import torch" in cells[0].code
+    ends = [c.index for c in cells[1:]] + [summary]
+    for cell, end in zip(cells, ends):
+        assert cell.quoted.strip() and cell.index < summary
+        # the engine's side is computed live, in a code cell before the next PyTorch cell
+        live = [c for c in nb.cells[cell.index + 1:end] if c.cell_type == "code"]
+        assert live and live[0].outputs, f"{cell.where}: no live engine cell after it"

@@ -7,17 +7,19 @@
 PyTorch is not a course requirement, so where a notebook shows PyTorch, the cell is
 static: a markdown cell tagged `torch` (cell metadata `"tags": ["torch"]`) holding the
 code in one ```python block and, after it, what PyTorch printed in one ```text block.
-This script finds every such cell, runs its code in a fresh Python process (the one
-running this script, or --python), each in an empty folder of its own, and fails when
-a printed line differs from the quoted one, naming the notebook, the cell and both
-numbers. It also fails when a markdown cell shows PyTorch code without the tag (it
-would never be checked) and when a code cell imports torch (it would run in the
-course's kernel, where PyTorch is not installed).
+This script finds every such cell and runs each notebook's cells in order in one fresh
+Python process (the one running this script, or --python) in an empty folder, as a
+reader typing them into one PyTorch session would, and fails when a printed line
+differs from the quoted one, naming the notebook, the cell and both numbers. It also
+fails when a markdown cell shows PyTorch code without the tag (it would never be
+checked) and when a code cell imports torch (it would run in the course's kernel, where
+PyTorch is not installed).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -25,8 +27,6 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -66,17 +66,18 @@ def _name(path: Path) -> str:
 
 def find_torch_cells(path: Path) -> list[TorchCell]:
     """The PyTorch cells of one notebook, in order; NotebookError for a malformed one."""
-    nb = nbformat.read(path, as_version=4)
+    nb = json.loads(path.read_text(encoding="utf-8"))  # plain JSON: no Jupyter packages needed
     name, cells, problems = _name(path), [], []
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb["cells"]):
         where = f"{name}, cell {index} (id {cell.get('id', '?')})"
         tagged = TAG in cell.get("metadata", {}).get("tags", [])
-        if cell.cell_type == "code":
-            if _TORCH_IMPORT.search(cell.source):
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            if _TORCH_IMPORT.search(source):
                 problems.append(f"{where}: a code cell imports torch; PyTorch cells must be "
                                 f"markdown (tagged `{TAG}`), since the course's kernel has no PyTorch")
             continue
-        blocks = [(lang, body) for lang, body in _FENCE.findall(cell.source)]
+        blocks = [(lang, body) for lang, body in _FENCE.findall(source)]
         python = [body for lang, body in blocks if lang == "python"]
         if not tagged:
             if any(_TORCH_IMPORT.search(body) for body in python):
@@ -129,29 +130,48 @@ def compare(quoted: str, printed: str) -> list[str]:
     return differences
 
 
-def run_snippet(code: str, python: str = sys.executable) -> tuple[bool, str]:
-    """Run one snippet in a fresh process in an empty folder: (it ran, stdout or its error)."""
+# runs a notebook's snippets in order in one namespace, printing END after each one
+_SESSION = """\
+import json, linecache, sys, traceback
+END = sys.argv[2]
+namespace = {"__name__": "__main__"}
+for name, code in json.load(open(sys.argv[1], encoding="utf-8")):
+    linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+    try:
+        exec(compile(code, name, "exec"), namespace)
+    except BaseException:
+        sys.stdout.flush()
+        traceback.print_exc()
+        sys.exit(1)
+    print(END, flush=True)
+"""
+_END = "----- end of a PyTorch cell -----"
+
+
+def run_cells(cells: list[TorchCell], python: str = sys.executable) -> list[tuple[bool, str]]:
+    """Run one notebook's snippets in order, in one fresh process in an empty folder, as a
+    reader typing them into one PyTorch session would (a later cell may use an earlier
+    cell's names). For each cell: (it ran, what it printed, or why it did not run)."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "snippet.py"
-        script.write_text(code, encoding="utf-8")
+        session, snippets = Path(tmp) / "session.py", Path(tmp) / "snippets.json"
+        session.write_text(_SESSION, encoding="utf-8")
+        snippets.write_text(json.dumps([[f"<{c.where}>", c.code] for c in cells]), encoding="utf-8")
+        work = Path(tmp) / "work"
+        work.mkdir()
         try:
-            done = subprocess.run([python, str(script)], cwd=tmp, env=env, capture_output=True,
-                                  text=True, timeout=TIMEOUT)
+            done = subprocess.run([python, str(session), str(snippets), _END], cwd=work, env=env,
+                                  capture_output=True, text=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            return False, f"it ran for more than {TIMEOUT} s and was stopped"
-    if done.returncode != 0:
-        error = _lines(done.stderr)
-        return False, "it raised:\n    " + "\n    ".join(error[-6:] or [f"exit status {done.returncode}"])
-    return True, done.stdout
-
-
-def check_cell(cell: TorchCell, python: str = sys.executable) -> list[str]:
-    """What is wrong with one cell's quote (empty: PyTorch prints exactly the quoted output)."""
-    ran, output = run_snippet(cell.code, python)
-    if not ran:
-        return [f"{cell.where}: the snippet did not run: {output}"]
-    return [f"{cell.where}: {difference}" for difference in compare(cell.quoted, output)]
+            return [(False, f"the cells ran for more than {TIMEOUT} s and were stopped")] * len(cells)
+    pieces = done.stdout.split(_END + "\n")
+    results = [(True, piece) for piece in pieces[:-1]]
+    if len(results) < len(cells):  # this cell raised (or the process died): the rest never ran
+        error = _lines(done.stderr)[-6:] or [f"exit status {done.returncode}"]
+        results.append((False, "it raised:\n    " + "\n    ".join(error)))
+        results += [(False, "not run: an earlier PyTorch cell of this notebook failed")] * (
+            len(cells) - len(results))
+    return results
 
 
 def check_notebooks(paths: list[Path], python: str = sys.executable, log=print) -> list[str]:
@@ -163,9 +183,12 @@ def check_notebooks(paths: list[Path], python: str = sys.executable, log=print) 
         except NotebookError as error:
             problems += str(error).splitlines()
             continue
-        for cell in cells:
+        for cell, (ran, output) in zip(cells, run_cells(cells, python) if cells else []):
             count += 1
-            found = check_cell(cell, python)
+            if ran:
+                found = [f"{cell.where}: {d}" for d in compare(cell.quoted, output)]
+            else:
+                found = [f"{cell.where}: the snippet did not run: {output}"]
             problems += found
             if found:
                 log(f"FAIL {cell.where}: {len(found)} problem(s)")
