@@ -95,4 +95,4 @@ $(VENV)/.dev-installed: $(VENV)/.course-installed requirements-dev.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TORCH_VENV)
