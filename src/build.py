@@ -1157,16 +1157,7 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
     for op, label in names.items():
         for case in _OPS[op]:
             _check_op(case, V, label)
-    for op in ops:  # the graphs use the earlier operations too: they must be right first
-        if op in _OPS and op not in names:
-            for case in _OPS[op]:
-                try:
-                    _check_op(case, V, op)
-                except _Fail as fail:
-                    earlier = next(p.name for p in PIECES.values() if p.checker in _rule_checks()[op])
-                    fail.message = (f"this check's graphs use {op} too, and your {op} (piece "
-                                    f"`{earlier}`) is not right yet: {fail.message}")
-                    raise
+    _check_earlier(V, [op for op in ops if op not in names])
     cases = _graph_cases(ops, seed)
     for case in cases:
         _compare_forward(case, V)
@@ -1177,6 +1168,21 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
     return (f"{' and '.join(names)} {verb} gradients back correctly, with upstream gradients "
             f"other than 1, on {len(cases)} graphs up to {biggest} values (a + a, diamonds, "
             "plain numbers on either side).")
+
+
+def _check_earlier(V: type, ops: list[str]) -> None:
+    """The earlier pieces' rules a check's graphs use must be right first: a wrong one is
+    named as the cause, rather than blamed on the piece being checked."""
+    for op in ops:
+        if op in _OPS:
+            for case in _OPS[op]:
+                try:
+                    _check_op(case, V, op)
+                except _Fail as fail:
+                    earlier = next(p.name for p in PIECES.values() if p.checker in _rule_checks()[op])
+                    fail.message = (f"this check's graphs use {op} too, and your {op} (piece "
+                                    f"`{earlier}`) is not right yet: {fail.message}")
+                    raise
 
 
 def _check_add_mul_backward(ns: dict) -> str:
@@ -1222,6 +1228,8 @@ def _check_div_sub(ns: dict) -> str:
         if getattr(V, name, None) is None:
             raise _Fail(f"your Value has no `{name}`, so `{sentence}` does not work: define it "
                         f"and attach it with `Value.{name} = {name}`.", "missing")
+    # - and / are made of +, * and **: those rules must be right before these can be
+    _check_earlier(V, ["+", "*", "**"])
     singles = ["out = -a", "out = a - b", "out = a - 2", "out = 2 - a", "out = a / b",
                "out = a / 2", "out = 2 / a"]
     cases = _sorted_cases([_Case(p, _inputs_of(p, {"a": 1.5, "b": -2.0, "c": 0.75})) for p in singles])

@@ -15,11 +15,13 @@ passes its gradient on before it has received it. accumulate=True adds each shar
 
 from __future__ import annotations
 
+import inspect
 import math
+import textwrap
 
 from .engine import Value, topological_order
 
-__all__ = ["local_derivatives", "teaching_backward", "ORDERS"]
+__all__ = ["local_derivatives", "teaching_backward", "ORDERS", "show_code"]
 
 # the two orders `teaching_backward` can walk a graph in
 ORDERS = ("output first", "inputs first")
@@ -96,3 +98,28 @@ def teaching_backward(
                 child.grad += local * node.grad  # one share per use, added up
             else:
                 child.grad = local * node.grad  # the bug: only the last share stays
+
+
+class _Code(str):
+    """Source code that a notebook shows as a highlighted Python block."""
+
+    def _repr_markdown_(self) -> str:
+        return f"```python\n{self}\n```"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def show_code(*objs: object) -> _Code:
+    """The source of functions or classes (e.g. the course engine's version of a piece),
+    one after the other, for a notebook to show beside the learner's version."""
+    if not objs:
+        raise TypeError("show_code needs at least one function or class, e.g. show_code(Value.tanh)")
+    parts = []
+    for obj in objs:
+        try:
+            parts.append(textwrap.dedent(inspect.getsource(obj)).rstrip())
+        except (TypeError, OSError):
+            raise TypeError(f"show_code shows functions and classes written in Python, "
+                            f"got {type(obj).__name__} {obj!r}") from None
+    return _Code("\n\n".join(parts))

@@ -700,7 +700,8 @@ def plot_activations(
     names: Sequence[str] = ("tanh", "relu", "sigmoid"), *, derivatives: bool = True,
     xlim: tuple[float, float] = (-4, 4)
 ):
-    """One panel per activation: the function and (dashed) its derivative.
+    """One panel per activation: the function and (dashed) its derivative, against the
+    neuron's sum n (the activation's input).
 
     Values are computed with the engine (derivatives by `backward()`), so the picture
     shows exactly what the course's `Value` does.
@@ -730,10 +731,10 @@ def plot_activations(
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_title(name)
-        ax.set_xlabel("x")
+        ax.set_xlabel("n")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=9)
-    axes[0][0].set_ylabel("activation(x)")
+    axes[0][0].set_ylabel("activation(n)")
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -165,10 +165,6 @@ def _number(x: object, what: str) -> float:
     return float(x)
 
 
-# ipywidgets 8 takes step=None (no steps); ipywidgets 7 (Google Colab's) needs a number
-_NO_STEP = None if int(W.__version__.split(".")[0]) >= 8 else 1e-12
-
-
 def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSlider:
     """A slider from a number (the start value) or a (min, max, value) triple."""
     if isinstance(spec, tuple):
@@ -180,13 +176,18 @@ def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSl
     else:
         value = _number(spec, f"the start value of {name}")
         lo, hi = _slider_range(value)
+    if round(value, 2) != value:
+        # the browser snaps a slider's value to the steps min, min + 0.01, ... as soon as
+        # it shows it, so a start value off that grid (the lecture's bias
+        # 6.8813735870195432) gets a grid through it: the ends move inwards by less than
+        # one step and every arrow key still moves the value by 0.01
+        lo = value - math.floor((value - lo) / 0.01 + 1e-9) * 0.01
+        hi = value + math.floor((hi - value) / 0.01 + 1e-9) * 0.01
     return W.FloatSlider(
         min=lo,
         max=hi,
         value=value,
-        # the browser snaps a slider's value to its steps as soon as it shows it, so a
-        # start value such as the lecture's bias 6.8813735870195432 gets no steps
-        step=0.01 if round(value, 2) == value else _NO_STEP,
+        step=0.01,
         description=name,
         continuous_update=continuous_update,
         readout_format=".2f",

@@ -161,6 +161,11 @@ CATALOGUE = [
                                                          "def __neg__(self):\n    out = Value(-self.data, (self,), 'neg')\n\n    def _backward():\n        self.grad += out.grad\n    out._backward = _backward\n    return out\n")],
      "div_sub", "the course engine -2.5; central differences give -2.5"),
     ("no __rsub__", "div_sub", [("Value.__rsub__ = __rsub__\n", "")], "div_sub", "`__rsub__`"),
+    ("tanh = for +=", "tanh", [("self.grad += (1 - t**2)", "self.grad = (1 - t**2)")], "tanh", "`=` where `+=` is needed"),
+    ("tanh rule never stored", "tanh", [("    out._backward = _backward\n    return out\n\nValue.tanh", "    return out\n\nValue.tanh")],
+     "tanh", "out._backward = _backward"),
+    ("exp not attached", "exp", [("Value.exp = exp\n", "")], "exp", "`Value.exp = exp`"),
+    ("pow = for +=", "pow", [("self.grad += other *", "self.grad = other *")], "pow", "`=` where `+=` is needed"),
     # ---- 06 the network
     ("neuron without bias", "neuron", [("zip(self.w, x)), self.b)", "zip(self.w, x)), 0.0)")], "neuron", "leaves out the bias"),
     ("neuron without tanh", "neuron", [("        return act.tanh()", "        return act")], "neuron", "without tanh"),

@@ -553,6 +553,36 @@ e.wrong += [("negated", (lambda n: -my_tanh(n),), None),
             ("hard-coded shown value", (lambda n: 0 * n.exp() + math.tanh(-2.0),), None),
             ("math.exp on a Value", (lambda n: (math.exp(2 * n) - 1) / (math.exp(2 * n) + 1),), "n.exp()")]
 
+
+def slow_grads():
+    grads = []
+    for w_, b_ in [(0.4, 0.1), (-2.0, 0.5), (3.0, 1.0)]:
+        w = Value(w_)
+        o = (Value(1.5) * w + b_).tanh()
+        o.backward()
+        grads.append(w.grad)
+    return grads
+
+
+SLOW = tuple(slow_grads())
+SLOW_SUMS = (0.7, -2.5, 5.5)
+e = entry(nb05.slowest_neuron, rest=("C",))
+e.right += [(f"grads as {n}", (a, "C")) for n, a in sequence_forms(SLOW)]
+e.right += [("by hand", ([(1 - math.tanh(n) ** 2) * 1.5 for n in SLOW_SUMS], "C")),
+            ("lower case", (SLOW, "c")), ("neuron C", (SLOW, "neuron C")), ("spaces", (SLOW, " C "))]
+e.wrong += [(f"grads {n}", (a, "C"), None) for n, a in sequence_slips(SLOW)]
+e.wrong += [("the outputs", ([math.tanh(n) for n in SLOW_SUMS], "C"), "outputs o = tanh(n)"),
+            ("do/dn", ([1 - math.tanh(n) ** 2 for n in SLOW_SUMS], "C"), "multiply by x = 1.5"),
+            ("1 - n**2", ([(1 - n**2) * 1.5 for n in SLOW_SUMS], "C"), "1 - n**2"),
+            ("times w", ([(1 - math.tanh(n) ** 2) * w for n, w in zip(SLOW_SUMS, (0.4, -2.0, 3.0))], "C"),
+             "multiplied by w"),
+            ("reversed", (SLOW[::-1], "C"), "wrong order"),
+            ("rounded", ([round(g, 3) for g in SLOW], "C"), "rounded"),
+            ("most negative sum", (SLOW, "B"), "flat on both sides"),
+            ("largest gradient", (SLOW, "A"), "learns fastest"),
+            ("a number for the letter", (SLOW, 3), "one of the letters"),
+            ("no quotes", (SLOW, None), "one of the letters")]
+
 # ------------------------------------------------------------------ notebook 06
 
 
@@ -1107,7 +1137,7 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 def test_the_catalogue_covers_every_exercise():
     exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 27
+    assert exercises == set(CATALOGUE) and len(exercises) == 28
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 
@@ -1264,6 +1294,8 @@ def test_the_printed_solution_passes_its_check(title, capsys):
         answer = (namespace["answer"],)
     elif "dL_dw1" in namespace:
         answer = (namespace["o"], namespace["dL_dw1"])
+    elif "slowest" in namespace:
+        answer = (namespace["grads"], namespace["slowest"])
     else:
         name = re.search(r"^def (\w+)", code, re.M).group(1)
         answer = (namespace[name],)

@@ -357,6 +357,9 @@ def test_difference_errors_show_truncation_and_round_off():
 def test_plot_activations_uses_the_engine_derivatives():
     fig = plot_activations()
     assert [ax.get_title() for ax in fig.axes] == ["tanh", "relu", "sigmoid"]
+    # notebook 05 calls the activation's input n, the neuron's sum
+    assert [ax.get_xlabel() for ax in fig.axes] == ["n", "n", "n"]
+    assert fig.axes[0].get_ylabel() == "activation(n)"
     assert fig.number not in plt.get_fignums()
     tanh_ax = fig.axes[0]
     xs, ys = tanh_ax.lines[0].get_data()

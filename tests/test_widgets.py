@@ -337,9 +337,16 @@ def test_an_input_may_be_called_f_like_the_lectures():
 def test_a_start_value_off_the_slider_grid_is_not_rounded_by_the_slider():
     # the browser snaps a value to the slider's steps; the lecture's bias has no step
     lab = neuron_playground()
-    assert lab.controls["b"].value == 6.8813735870195432
-    assert lab.controls["b"].step is None
-    assert graph_explorer(lambda a: a * 2, a=1.5).controls["a"].step == 0.01
+    b = lab.controls["b"]
+    assert b.value == 6.8813735870195432
+    # ... and still has steps of 0.01 (an arrow key moves b by 0.01, not by 2.0), on a
+    # grid that passes through the start value and stays inside the usual -10 .. 10
+    assert b.step == 0.01
+    steps_from_min = (b.value - b.min) / b.step
+    assert steps_from_min == pytest.approx(round(steps_from_min), abs=1e-6)
+    assert -10.0 <= b.min < -10.0 + b.step and 10.0 - b.step < b.max <= 10.0
+    explorer = graph_explorer(lambda a: a * 2, a=1.5).controls["a"]
+    assert (explorer.min, explorer.max, explorer.step) == (-5.0, 5.0, 0.01)
 
 
 # whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7
