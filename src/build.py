@@ -354,7 +354,10 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)   # b + w0*x0 + w1*x1 + ...
+        act = self.w[0] * x[0]                  # w1*x1
+        for wi, xi in zip(self.w[1:], x[1:]):
+            act = act + wi * xi                 # + w2*x2 + ...
+        act = act + self.b                      # + b: notebook 05's order
         return act.tanh()
 
     def parameters(self):
@@ -1432,7 +1435,7 @@ def _check_neuron(ns: dict) -> str:
         if _close(out.data, act, 1e-9):
             msg = "that is w · x + b without tanh: return `act.tanh()`."
         elif _close(out.data, math.tanh(act - bn), 1e-9):
-            msg = "that leaves out the bias: start the sum at `self.b`."
+            msg = "that leaves out the bias: add `self.b` to the weighted sum."
         else:
             msg = "it should be tanh(w · x + b)."
         raise _Fail(f"Neuron(3) with w = {wn}, b = {bn} on x = {xs} gives {out.data:.6g}, "

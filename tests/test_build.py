@@ -162,7 +162,7 @@ CATALOGUE = [
      "div_sub", "the course engine -2.5; central differences give -2.5"),
     ("no __rsub__", "div_sub", [("Value.__rsub__ = __rsub__\n", "")], "div_sub", "`__rsub__`"),
     # ---- 06 the network
-    ("neuron without bias", "neuron", [("zip(self.w, x)), self.b)", "zip(self.w, x)), 0.0)")], "neuron", "leaves out the bias"),
+    ("neuron without bias", "neuron", [("        act = act + self.b", "        act = act")], "neuron", "leaves out the bias"),
     ("neuron without tanh", "neuron", [("        return act.tanh()", "        return act")], "neuron", "without tanh"),
     ("parameters without the bias", "neuron", [("return self.w + [self.b]", "return self.w")], "neuron", "(the bias)"),
     ("parameters as numbers", "neuron", [("return self.w + [self.b]", "return [p.data for p in self.w + [self.b]]")], "neuron", "gives numbers"),
