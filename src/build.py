@@ -1586,6 +1586,10 @@ def _check_train(ns: dict) -> str:
         before = [p.data for p in flat]
         loss = _theirs(f"train_step (step {step})", train_step, model, xs, ys, lr)
         want_loss, grads = course_step()
+        if _is_number(loss):
+            raise _Fail(f"step {step}: train_step returns the number {_fmt(loss)}: return the "
+                        "loss Value itself (`return loss`), as micrograd does; the notebook "
+                        "reads its `.data`.", "loss")
         got_loss = getattr(loss, "data", loss)
         if not _close(got_loss, want_loss, 1e-9):
             raise _Fail(f"step {step}: train_step returns a loss of {_fmt(got_loss)}, expected "
