@@ -1454,9 +1454,24 @@ def _check_neuron(ns: dict) -> str:
     return "Neuron(3) computes tanh(w · x + b), lists its 4 parameters, and passes gradients back."
 
 
+def _needs(ns: dict, now: str, earlier: list[tuple[str, Callable[[dict], str]]]) -> None:
+    """Stop, naming the earlier piece, when one that `now` is built from fails its own
+    check: its mistake would otherwise show up as a wrong number blamed on `now`."""
+    for piece, checker in earlier:
+        try:
+            checker(ns)
+        except _Fail as fail:
+            if fail.kind == "earlier piece":
+                raise
+            raise _Fail(f"your `{piece}` piece does not pass its own check yet, and your {now} "
+                        f"is built from it: fix its `%%build {piece}` cell and run it first "
+                        f"(its check says: {fail.message})", "earlier piece") from None
+
+
 def _check_layer(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     Layer = _get(ns, "Layer", "the Layer class", "layer")
+    _needs(ns, "Layer", [("neuron", _check_neuron)])
     layer = _theirs("Layer(3, 2)", Layer, 3, 2)
     _require(layer, "neurons", "your Layer has no `neurons`: keep its neurons as a list "
              "`self.neurons`.")
@@ -1492,6 +1507,7 @@ def _check_layer(ns: dict) -> str:
 def _check_mlp(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
+    _needs(ns, "MLP", [("neuron", _check_neuron), ("layer", _check_layer)])
     model = _theirs("MLP(3, [4, 4, 1])", MLP, 3, [4, 4, 1])
     _require(model, "layers", "your MLP has no `layers`: keep its layers as a list `self.layers`.")
     layers = list(model.layers)
@@ -1549,6 +1565,7 @@ def _check_mlp(ns: dict) -> str:
 def _check_train(ns: dict) -> str:
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
     train_step = _get(ns, "train_step", "the function train_step(model, xs, ys, learning_rate)", "train")
+    _needs(ns, "train_step", [("neuron", _check_neuron), ("layer", _check_layer), ("mlp", _check_mlp)])
     xs = [[2.0, 3.0], [3.0, -1.0], [0.5, 1.0], [1.0, 1.0]]
     ys = [1.0, -1.0, -1.0, 1.0]
     lr = 0.1
