@@ -354,7 +354,10 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)   # b + w0*x0 + w1*x1 + ...
+        act = self.w[0] * x[0]                  # w1*x1
+        for wi, xi in zip(self.w[1:], x[1:]):
+            act = act + wi * xi                 # + w2*x2 + ...
+        act = act + self.b                      # + b: notebook 05's order
         return act.tanh()
 
     def parameters(self):
@@ -1440,7 +1443,7 @@ def _check_neuron(ns: dict) -> str:
         if _close(out.data, act, 1e-9):
             msg = "that is w · x + b without tanh: return `act.tanh()`."
         elif _close(out.data, math.tanh(act - bn), 1e-9):
-            msg = "that leaves out the bias: start the sum at `self.b`."
+            msg = "that leaves out the bias: add `self.b` to the weighted sum."
         else:
             msg = "it should be tanh(w · x + b)."
         raise _Fail(f"Neuron(3) with w = {wn}, b = {bn} on x = {xs} gives {out.data:.6g}, "
@@ -1459,9 +1462,24 @@ def _check_neuron(ns: dict) -> str:
     return "Neuron(3) computes tanh(w · x + b), lists its 4 parameters, and passes gradients back."
 
 
+def _needs(ns: dict, now: str, earlier: list[tuple[str, Callable[[dict], str]]]) -> None:
+    """Stop, naming the earlier piece, when one that `now` is built from fails its own
+    check: its mistake would otherwise show up as a wrong number blamed on `now`."""
+    for piece, checker in earlier:
+        try:
+            checker(ns)
+        except _Fail as fail:
+            if fail.kind == "earlier piece":
+                raise
+            raise _Fail(f"your `{piece}` piece does not pass its own check yet, and your {now} "
+                        f"is built from it: fix its `%%build {piece}` cell and run it first "
+                        f"(its check says: {fail.message})", "earlier piece") from None
+
+
 def _check_layer(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     Layer = _get(ns, "Layer", "the Layer class", "layer")
+    _needs(ns, "Layer", [("neuron", _check_neuron)])
     layer = _theirs("Layer(3, 2)", Layer, 3, 2)
     _require(layer, "neurons", "your Layer has no `neurons`: keep its neurons as a list "
              "`self.neurons`.")
@@ -1497,6 +1515,7 @@ def _check_layer(ns: dict) -> str:
 def _check_mlp(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
+    _needs(ns, "MLP", [("neuron", _check_neuron), ("layer", _check_layer)])
     model = _theirs("MLP(3, [4, 4, 1])", MLP, 3, [4, 4, 1])
     _require(model, "layers", "your MLP has no `layers`: keep its layers as a list `self.layers`.")
     layers = list(model.layers)
@@ -1554,6 +1573,7 @@ def _check_mlp(ns: dict) -> str:
 def _check_train(ns: dict) -> str:
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
     train_step = _get(ns, "train_step", "the function train_step(model, xs, ys, learning_rate)", "train")
+    _needs(ns, "train_step", [("neuron", _check_neuron), ("layer", _check_layer), ("mlp", _check_mlp)])
     xs = [[2.0, 3.0], [3.0, -1.0], [0.5, 1.0], [1.0, 1.0]]
     ys = [1.0, -1.0, -1.0, 1.0]
     lr = 0.1
@@ -1591,6 +1611,10 @@ def _check_train(ns: dict) -> str:
         before = [p.data for p in flat]
         loss = _theirs(f"train_step (step {step})", train_step, model, xs, ys, lr)
         want_loss, grads = course_step()
+        if _is_number(loss):
+            raise _Fail(f"step {step}: train_step returns the number {_fmt(loss)}: return the "
+                        "loss Value itself (`return loss`), as micrograd does; the notebook "
+                        "reads its `.data`.", "loss")
         got_loss = getattr(loss, "data", loss)
         if not _close(got_loss, want_loss, 1e-9):
             raise _Fail(f"step {step}: train_step returns a loss of {_fmt(got_loss)}, expected "

@@ -112,14 +112,18 @@ class _Code(str):
 
 def show_code(*objs: object) -> _Code:
     """The source of functions or classes (e.g. the course engine's version of a piece),
-    one after the other, for a notebook to show beside the learner's version."""
+    one after the other, each under a comment naming its file (``# backproplab/nn.py``),
+    for a notebook to show beside the learner's version."""
     if not objs:
         raise TypeError("show_code needs at least one function or class, e.g. show_code(Value.tanh)")
     parts = []
     for obj in objs:
         try:
-            parts.append(textwrap.dedent(inspect.getsource(obj)).rstrip())
+            source = textwrap.dedent(inspect.getsource(obj)).rstrip()
+            where = inspect.getsourcefile(obj) or "?"
         except (TypeError, OSError):
             raise TypeError(f"show_code shows functions and classes written in Python, "
                             f"got {type(obj).__name__} {obj!r}") from None
+        name = where.replace("\\", "/").rsplit("/", 1)[-1]
+        parts.append(f"# backproplab/{name}\n{source}")
     return _Code("\n\n".join(parts))

@@ -7,8 +7,9 @@ little against its gradient. The training dashboard drives it one `step()` at a 
 - `loss="hinge"` (micrograd's demo): the mean of relu(1 - y * score) over the samples,
   plus `alpha` times the sum of the squared parameters (L2 regularisation). Labels may
   be given as 0/1 (mapped to -1/+1) or as -1/+1.
-- `loss="mse"` (the lecture's 4-sample example): the sum of (prediction - y)**2, with
-  `y` used as given.
+- `loss="sum_of_squares"` (the lecture's 4-sample example): the sum of
+  (prediction - y)**2 over the samples, with `y` used as given. (It is a sum, not a
+  mean; the old name `loss="mse"` is still accepted and means the same sum.)
 
 Accuracy is the fraction of samples where the sign of the model's output agrees with
 the label's sign (for hinge labels after mapping 0 to -1).
@@ -23,9 +24,11 @@ import numpy as np
 
 from .engine import Value
 
-__all__ = ["Trainer", "LOSSES", "SCHEDULES"]
+__all__ = ["Trainer", "LOSSES", "LOSS_ALIASES", "SCHEDULES"]
 
-LOSSES = ("hinge", "mse")
+LOSSES = ("hinge", "sum_of_squares")
+# older names still accepted, and the loss each one means
+LOSS_ALIASES = {"mse": "sum_of_squares"}
 SCHEDULES = ("constant", "linear_decay")
 
 
@@ -53,9 +56,9 @@ class Trainer:
     numbers that returns a Value and has `parameters()`). `X` is an (n, nin) array,
     `y` an (n,) array. `learning_rate` is the starting step size; with
     `schedule="linear_decay"` step k uses learning_rate * (1 - 0.9 * k / steps), as in
-    micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for mse
-    (so the mse loss is exactly the lecture's sum of squared errors). `steps` is the
-    length of a training run: `done` turns True after that many steps.
+    micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for
+    sum_of_squares (so that loss is exactly the lecture's sum of squared errors).
+    `steps` is the length of a training run: `done` turns True after that many steps.
 
     Attributes: `losses`, `accuracies` and `learning_rates` (one entry per step taken),
     `steps_taken`, `done`, `labels` (the targets actually used, as floats).
@@ -78,6 +81,7 @@ class Trainer:
                 f"model must be a Neuron, Layer or MLP (callable, with parameters()), "
                 f"got {_describe(model)}"
             )
+        loss = LOSS_ALIASES.get(loss, loss) if isinstance(loss, str) else loss
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}")
         if schedule not in SCHEDULES:

@@ -167,7 +167,7 @@ CATALOGUE = [
     ("exp not attached", "exp", [("Value.exp = exp\n", "")], "exp", "`Value.exp = exp`"),
     ("pow = for +=", "pow", [("self.grad += other *", "self.grad = other *")], "pow", "`=` where `+=` is needed"),
     # ---- 06 the network
-    ("neuron without bias", "neuron", [("zip(self.w, x)), self.b)", "zip(self.w, x)), 0.0)")], "neuron", "leaves out the bias"),
+    ("neuron without bias", "neuron", [("        act = act + self.b", "        act = act")], "neuron", "leaves out the bias"),
     ("neuron without tanh", "neuron", [("        return act.tanh()", "        return act")], "neuron", "without tanh"),
     ("parameters without the bias", "neuron", [("return self.w + [self.b]", "return self.w")], "neuron", "(the bias)"),
     ("parameters as numbers", "neuron", [("return self.w + [self.b]", "return [p.data for p in self.w + [self.b]]")], "neuron", "gives numbers"),
@@ -178,6 +178,8 @@ CATALOGUE = [
     ("zero_grad does nothing", "neuron", [("            p.grad = 0.0", "            p.grad = p.grad")], "mlp", "still have a gradient"),
     # ---- 06 the training step
     ("no zero_grad", "train", [("    model.zero_grad()                     # forget the last step's gradients first\n", "")], "train", "zero_grad()"),
+    ("train_step returns loss.data", "train", [("    return loss\n", "    return loss.data\n")], "train", "return the loss Value itself"),
+    ("neuron sums only the first weight", "neuron", [("        for wi, xi in zip(self.w[1:], x[1:]):\n            act = act + wi * xi                 # + w2*x2 + ...\n", "")], "neuron", "expected"),
     ("steps uphill", "train", [("p.data += -learning_rate * p.grad", "p.data += learning_rate * p.grad")], "train", "uphill"),
     ("zero_grad after backward", "train", [("    model.zero_grad()                     # forget the last step's gradients first\n    loss.backward()\n", "    loss.backward()\n    model.zero_grad()\n")], "train", "no parameter changed"),
 ]

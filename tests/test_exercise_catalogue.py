@@ -726,6 +726,20 @@ e.wrong += [("forgets zero_grad", (make_step(zero="never"),), "zero_grad"),
             ("backward twice", (lambda model, xs, ys, lr: _backward_twice(model, xs, ys, lr),),
              "backward() called more than once")]
 
+e = entry(nb06.diverging_rates)
+e.right += [("list", ([1.1, 2.0],)), ("set", ({2.0, 1.1},)), ("tuple, ints", ((2, 1.1),)),
+            ("numpy", (np.array([1.1, 2.0]),)),
+            ("computed", ([lr for lr in nb06.RATES if abs(1 - 2 * lr) > 1],)),
+            ("generator", ((lr for lr in nb06.RATES if lr > 1),))]
+e.wrong += [("with 1.0", ([1.0, 1.1, 2.0],), "never grows"),
+            ("with 0.9", ([0.9, 1.1, 2.0],), "zigzagging"),
+            ("with 0.5", ([0.5, 1.1, 2.0],), "lands exactly on the minimum"),
+            ("with the slow one", ([0.01, 1.1, 2.0],), "slow, not diverging"),
+            ("only 2.0", ([2.0],), "1.1 is missing"),
+            ("none", ([],), "1.1 is missing"),
+            ("every overshooting rate", ([0.9, 1.0, 1.1, 2.0],), None),
+            ("a rate not asked about", ([1.1, 2.0, 3.0],), "not one of the rates")]
+
 # ------------------------------------------------------------------ notebook 07
 
 truth = tuple(nb07._hinge(y, s) for y, s in nb07.HINGE_PAIRS)
@@ -1137,7 +1151,7 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 def test_the_catalogue_covers_every_exercise():
     exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 28
+    assert exercises == set(CATALOGUE) and len(exercises) == 29
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 

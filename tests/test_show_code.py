@@ -9,8 +9,8 @@ from backproplab.teaching import show_code
 def test_show_code_gives_the_source_of_each_function_in_turn():
     code = show_code(engine.Value.tanh, engine.Value._tanh_backward)
     # the methods come out dedented, as they would read at the top of a file
-    assert code.startswith("def tanh(self) -> Value:")
-    assert "\n\ndef _tanh_backward(out: Value, grad: float) -> None:" in code
+    assert code.startswith("# backproplab/engine.py\ndef tanh(self) -> Value:")
+    assert "\n\n# backproplab/engine.py\ndef _tanh_backward(out: Value, grad: float) -> None:" in code
     assert "self.grad += (1 - t * t) * grad" in code
     # a notebook shows it as a highlighted Python block; a console as plain code
     assert code._repr_markdown_() == f"```python\n{code}\n```"

@@ -3,6 +3,7 @@
 - `count_parameters`: a function giving the number of parameters of MLP(nin, nouts)
 - `output_bias_gradient`: d(loss)/d(b) for the output neuron's bias, summed over samples
 - `training_step`: one step of gradient descent (zero_grad, forward, backward, update)
+- `diverging_rates`: which learning rates make gradient descent on L(w) = w**2 blow up
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Sequence
 
 from ..engine import Value
 from ..nn import MLP
-from . import (Exercise, Verdict, call, close, need_function, read_count, read_number,
-               same)
+from . import (AnswerForm, Exercise, Verdict, _items, call, close, need_function, read_count,
+               read_number, same)
 
-__all__ = ["count_parameters", "output_bias_gradient", "training_step"]
+__all__ = ["count_parameters", "output_bias_gradient", "training_step", "diverging_rates"]
 
 # ---------------------------------------------------------------- count_parameters
 
@@ -269,3 +270,83 @@ training_step = Exercise(
     expects=f"a function {_STEP_SHOWN} returning the loss",
     usage="check(step)",
 )
+
+# ------------------------------------------------------------------ diverging_rates
+
+# gradient descent on L(w) = w**2 from w = 1: dL/dw = 2w, so one step is
+# w <- w - lr * 2w = (1 - 2 lr) * w, and |w| grows exactly when |1 - 2 lr| > 1, i.e. lr > 1.
+# The rates are chosen so that each classic misreading gives another set: 0.01 is slow,
+# not diverging; 0.5 lands on the minimum in one step; 0.9 overshoots (w flips sign) but
+# shrinks; 1.0 flips between +1 and -1 for ever, neither growing nor shrinking.
+RATES = (0.01, 0.1, 0.5, 0.9, 1.0, 1.1, 2.0)
+
+
+def _factor(lr: float) -> float:
+    """What one step multiplies w by."""
+    return 1 - 2 * lr
+
+
+def _diverges(lr: float) -> bool:
+    return abs(_factor(lr)) > 1
+
+
+def _check_diverging_rates(answer: object) -> Verdict:
+    items = _items(answer, "your answer", unordered=True)
+    got = set()
+    for item in items:
+        rate = read_number(item, "an item of your answer")
+        match = [r for r in RATES if close(rate, r, 1e-12)]
+        if not match:
+            raise AnswerForm(f"{rate:g} is not one of the rates asked about: pick from "
+                             f"{', '.join(map(str, RATES))}.")
+        got.add(match[0])
+    want = {r for r in RATES if _diverges(r)}
+    if got == want:
+        return Verdict(True, "1.1 and 2.0: each step multiplies w by 1 - 2 * lr, which is "
+                             "-1.2 and -3 there, so |w| grows every step.")
+
+    def walk(lr: float) -> str:
+        return ", ".join(f"{_factor(lr) ** k:.3g}" for k in range(1, 4))
+
+    if 1.0 in got:
+        return Verdict(False, f"1.0 does not diverge: w goes {walk(1.0)}, ... , flipping "
+                              "between +1 and -1 for ever: its size never grows (nor shrinks).")
+    if 0.9 in got:
+        return Verdict(False, f"0.9 overshoots, w flips sign every step ({walk(0.9)}, ...), but "
+                              "each step makes it smaller: it converges, zigzagging.")
+    if 0.5 in got:
+        return Verdict(False, "0.5 lands exactly on the minimum in one step: "
+                              "w = 1 - 0.5 * 2 * 1 = 0.")
+    slow = got & {0.01, 0.1}
+    if slow:
+        r = min(slow)
+        return Verdict(False, f"{r} is slow, not diverging: w goes {walk(r)}, ..., smaller "
+                              "every step.")
+    missing = sorted(want - got)
+    if missing:
+        r = missing[0]
+        return Verdict(False, f"{r} is missing: follow w for a few steps at that rate "
+                              f"({walk(r)}, ...).")
+    return Verdict(False, "not the rates that diverge yet.")
+
+
+diverging_rates = Exercise(
+    "Which learning rates diverge",
+    _check_diverging_rates,
+    hints=[
+        "Take a single parameter w with the loss L(w) = w**2, starting at w = 1. Write "
+        "down one update w <- w - lr * dL/dw and see what it does to w.",
+        "dL/dw = 2 * w, so one step gives w - lr * 2 * w = (1 - 2 * lr) * w: every step "
+        "multiplies w by the same factor 1 - 2 * lr.",
+        "w grows when that factor is bigger than 1 in size, |1 - 2 * lr| > 1. For "
+        "lr = 0.9 the factor is -0.8: a sign flip, but smaller. Work out the other six.",
+    ],
+    solution=(
+        "# one step: w <- w - lr * 2 * w = (1 - 2 * lr) * w\n"
+        "rates = [0.01, 0.1, 0.5, 0.9, 1.0, 1.1, 2.0]\n"
+        "answer = [lr for lr in rates if abs(1 - 2 * lr) > 1]   # [1.1, 2.0]\n"
+        "# factors: 0.98, 0.8, 0, -0.8, -1, -1.2, -3. 0.9 zigzags in, 1.0 zigzags for ever."
+    ),
+    expects="a list of the learning rates (from the ones given) that diverge",
+)
+
