@@ -7,6 +7,7 @@ import pytest
 from backproplab.engine import Value, local_gradients, numerical_gradient
 from backproplab.exercises import nb04
 from backproplab.teaching import local_derivatives, teaching_backward
+from backproplab.exercises.nb04 import topo_graph
 
 
 # -------------------------------------------------------------- hand_gradients
@@ -138,7 +139,7 @@ def test_reuse_grad_placeholder_is_not_answered(capsys):
 
 
 def test_every_exercise_has_graded_hints_and_a_solution(capsys):
-    for exercise in (nb04.hand_gradients, nb04.div_backward, nb04.reuse_grad):
+    for exercise in (nb04.hand_gradients, nb04.div_backward, nb04.reuse_grad, nb04.topo_orders):
         assert 2 <= len(exercise.hints) <= 3
         exercise.solution()
         assert exercise.title in capsys.readouterr().out
@@ -229,3 +230,33 @@ def test_local_derivatives_run_the_nodes_own_rule_even_for_a_fused_op():
     assert local_derivatives(node) == local_gradients(node)
     with pytest.raises(TypeError, match="local_derivatives needs a Value"):
         local_derivatives(2.0)
+
+
+# ------------------------------------------------------ 4. topo_orders
+
+
+def test_topo_orders_candidates_are_judged_against_the_real_graph():
+    """The valid letters are exactly the lists in which the engine's graph has every
+    value after its inputs, and the engine's own topological order is one of them."""
+    from backproplab.engine import topological_order
+
+    out = topo_graph()
+    nodes = {v.label: v for v in topological_order(out)}
+    assert {k: tuple(c.label for c in v._prev) for k, v in nodes.items()} == nb04.TOPO_INPUTS
+
+    def valid(order):
+        place = {name: i for i, name in enumerate(order)}
+        return all(place[c.label] < place[name] for name in order for c in nodes[name]._prev)
+
+    assert {k for k, order in nb04.TOPO_CANDIDATES.items() if valid(order)} == {"A", "C"}
+    assert valid([v.label for v in topological_order(out)])
+
+
+def test_topo_orders_names_the_misplaced_pair_and_the_reversed_order(capsys):
+    assert nb04.topo_orders.check(["A", "C"]) is True
+    assert nb04.topo_orders.check(["A", "B", "C"]) is False
+    assert "lists m before b" in capsys.readouterr().out
+    assert nb04.topo_orders.check(["A", "C", "D"]) is False
+    assert "the order backward() visits" in capsys.readouterr().out
+    assert nb04.topo_orders.check("A") is False
+    assert "C is valid too" in capsys.readouterr().out
