@@ -26,7 +26,8 @@ import inspect
 
 from .valuelike import graph_order, require_value, run_rule
 
-__all__ = ["local_derivatives", "teaching_backward", "ORDERS", "show_code"]
+__all__ = ["local_derivatives", "teaching_backward", "ORDERS", "show_code", "what_the_check_says",
+           "ADD_MUL_WITH_EQUALS"]
 
 # the two orders `teaching_backward` can walk a graph in
 ORDERS = ("output first", "inputs first")
@@ -83,3 +84,45 @@ def teaching_backward(root: object, *, order: str = "output first") -> None:
     walk = reversed(nodes) if order == "output first" else nodes
     for node in walk:
         run_rule(node)  # the node's own rule: each input += local derivative * node.grad
+
+
+def _with_equals(source: str) -> str:
+    """`source` with every gradient line's `+=` made `=` (and the comment on why gone)."""
+    lines = [line.replace(".grad +=", ".grad =") for line in source.splitlines()
+             if not line.strip().startswith("# += :")]
+    return "\n".join(lines) + "\n"
+
+
+def _add_mul_reference() -> str:
+    from . import build
+
+    return build.PIECES["add_mul_backward"].reference
+
+
+# the lecture's first try at the add_mul_backward piece: `=` where `+=` is needed
+ADD_MUL_WITH_EQUALS = _with_equals(_add_mul_reference())
+
+
+def what_the_check_says(piece: str, source: str) -> None:
+    """Run the check of `piece` (see `build`) on `source`, in a namespace of its own (the
+    course's versions of the earlier pieces, then `source`): prints the ✓ or ✗ line a
+    `%%build` cell would print for that code, and shows the drawing of its smallest
+    failing graph. Nothing in the notebook or in my_engine.py changes."""
+    from . import build
+
+    if piece not in build.PIECES:
+        raise ValueError(f"piece must be one of {', '.join(build.PIECE_NAMES)}, got {piece!r}")
+    namespace: dict = {}
+    for name in build.PIECE_NAMES:
+        if name == piece:
+            break
+        exec(compile(build.PIECES[name].reference, f"<course version of {name}>", "exec"), namespace)
+    exec(compile(source, f"<{piece}, as shown>", "exec"), namespace)
+    result = build.check_piece(piece, namespace)
+    print(result)
+    if result.graph is not None:
+        try:
+            from IPython.display import display
+        except ImportError:  # outside IPython the line above is the whole report
+            return
+        display(result.graph)
