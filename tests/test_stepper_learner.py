@@ -168,3 +168,22 @@ def test_gradients_by_hand_works_before_the_learner_has_written_any_backward():
     e = a * b; e.label = "e"
     lab = gradients_by_hand(e)
     assert lab.expected == {"a": -3.0, "b": 2.0, "e": 1.0}
+
+
+def test_the_equals_version_the_notebook_shows_fails_its_check_naming_the_slip(capsys):
+    from backproplab import build, teaching
+
+    assert ".grad +=" not in teaching.ADD_MUL_WITH_EQUALS
+    teaching.what_the_check_says("add_mul_backward", teaching.ADD_MUL_WITH_EQUALS)
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("✗ add_mul_backward") and "`=` where `+=` is needed" in line
+    teaching.what_the_check_says("add_mul_backward", build.PIECES["add_mul_backward"].reference)
+    assert capsys.readouterr().out.startswith("✓ add_mul_backward")
+    with pytest.raises(ValueError, match="piece must be one of"):
+        teaching.what_the_check_says("backprop", "")
+
+
+def test_gradients_by_hand_reads_as_a_sentence_on_a_static_page():
+    out, _ = stepper_graph(Value)
+    text = gradients_by_hand(out)._repr_mimebundle_()["text/plain"]
+    assert text.startswith("Gradients by hand: a field per value") and text.endswith(".")
