@@ -939,7 +939,8 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
     answer is right within `tolerance` (relative, or absolute near 0); "1/3" and a
     typographic minus are accepted.
 
-    Attributes: `fields` (name -> Text), `status` (name -> HTML), `expected`
+    Attributes: `fields` (name -> Text), `status` (name -> HTML: right or wrong),
+    `rules` (name -> HTML: the local rule, for a wrong answer), `expected`
     (name -> the right gradient), `right()` (the names answered right so far),
     `summary` (HTML), `drawing`, `dot`, `graph`.
     """
@@ -962,7 +963,7 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
                           "green when your gradient is right and red, with the local rule, "
                           "when it is not.")
     lab.expected = expected
-    lab.fields, lab.status = {}, {}
+    lab.fields, lab.status, lab.rules = {}, {}, {}
     rows = []
     label_layout = W.Layout(width="5.5em")
     for v in reversed(order):
@@ -970,9 +971,10 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
         field = W.Text(value="", placeholder=f"d{out}/d{name}", continuous_update=True,
                        layout=W.Layout(width="7em"))
         status = W.HTML(value="", layout=W.Layout(width="auto"))
-        lab.fields[name], lab.status[name] = field, status
-        rows.append(W.HBox([W.HTML(f"<code>{html.escape(name)}.grad</code>", layout=label_layout),
-                            field, status]))
+        rule = W.HTML(value="", layout=W.Layout(width="21em"))
+        lab.fields[name], lab.status[name], lab.rules[name] = field, status, rule
+        rows.append(W.VBox([W.HBox([W.HTML(f"<code>{html.escape(name)}.grad</code>",
+                                           layout=label_layout), field, status]), rule]))
     lab.summary = W.HTML()
     lab.graph = W.HTML()
     lab.drawing, lab.dot = None, ""
@@ -993,11 +995,14 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
             text = field.value.strip()
             typed = _parse_number(text)
             v = by_name[name]
+            lab.rules[name].value = ""
             if not text:
                 lab.status[name].value = ""
                 continue
             if typed is None:
-                lab.status[name].value = "<span style='color:#8a6d00'>type a number, e.g. -2 or 0.5</span>"
+                lab.status[name].value = "<span style='color:#8a6d00'>a number?</span>"
+                lab.rules[name].value = ("<div style='color:#8a6d00'>type a number, e.g. -2, "
+                                         "0.5 or 1/3</div>")
                 continue
             shown[copies[id(v)]] = typed
             if verdict(name):
@@ -1006,7 +1011,9 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
             else:
                 fills[name] = _WRONG_FILL
                 rule = html.escape(_hand_rule(v, users[id(v)], names, out))
-                lab.status[name].value = f"<span style='color:#b71c1c'>✗ not {html.escape(text)}: {rule}</span>"
+                lab.status[name].value = f"<span style='color:#b71c1c'>✗ not {html.escape(text)}</span>"
+                lab.rules[name].value = (f"<div style='color:#b71c1c; line-height:1.35; "
+                                         f"margin-bottom:4px'>{rule}</div>")
         drawing = viz.draw_graph(copy, rankdir=rankdir, grads=shown, show_names=True)
         for name, fill in fills.items():
             drawing.node(drawing.node_ids[copies[id(by_name[name])]], style="filled", fillcolor=fill)
@@ -1022,8 +1029,8 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
         field.observe(lab._guarded(lambda change: update()), names="value")
     lab.controls = dict(lab.fields)
     lab.children = [lab.summary, lab.errors,
-                    W.HBox([W.Box([lab.graph], layout=W.Layout(max_width="55%", min_width="18em")),
-                            W.VBox(rows, layout=W.Layout(padding="0 0 0 1em"))])]
+                    W.HBox([W.Box([lab.graph], layout=W.Layout(flex="1 1 auto", min_width="18em")),
+                            W.VBox(rows, layout=W.Layout(flex="0 0 21em", padding="0 0 0 1em"))])]
     lab.refresh()
     return lab
 
