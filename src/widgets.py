@@ -33,7 +33,7 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from . import viz
-from .engine import Value, local_gradients, topological_order
+from .engine import Value, topological_order
 from .nn import ACTIVATIONS
 from .valuelike import graph_order, is_value_like, require_value, run_rule
 
