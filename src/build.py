@@ -1028,7 +1028,7 @@ def _diagnose_op(case: _OpCase, a: object, b: object, inputs: list, op_name: str
             continue
         got = v.grad - before
         story = (f"`{case.text}` with out.grad = {g:g} and {name}.grad = {before:g} before: "
-                 f"out._backward() should make {name}.grad = {before:g} + {local:g} * {g:g} = "
+                 f"out._backward() should make {name}.grad = {before:g} + {local:g} * {g:g}".replace("* -", "* (-") + (")" if g < 0 else "") + " = "
                  f"{want:.6g}, yours makes {_fmt(v.grad)}.")
         if _close(v.grad, before):
             raise _Fail(f"{story} Your rule does not change {name}.grad: "
@@ -1036,8 +1036,9 @@ def _diagnose_op(case: _OpCase, a: object, b: object, inputs: list, op_name: str
                         "input left out")
         if _close(v.grad, local * g):
             raise _Fail(f"{story} `=` where `+=` is needed: `=` throws away the gradient "
-                        f"{name} already had (a value used twice gets a contribution from "
-                        "each use).", "= for +=")
+                        f"{name} already had from its other uses (a value used twice gets a "
+                        "contribution from each use). Write `self.grad += ...` and "
+                        "`other.grad += ...`.", "= for +=")
         if _close(got, local) or _close(v.grad, local):
             raise _Fail(f"{story} Missing the upstream gradient: multiply the local "
                         "derivative by `out.grad`.", "missing upstream")

@@ -33,13 +33,15 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from . import viz
-from .engine import Value, local_gradients, topological_order
+from .engine import Value, topological_order
 from .nn import ACTIVATIONS
+from .valuelike import graph_order, is_value_like, require_value, run_rule
 
 __all__ = [
     "Lab",
     "graph_explorer",
     "backprop_stepper",
+    "gradients_by_hand",
     "derivative_lab",
     "chain_rule_paths",
     "neuron_playground",
@@ -678,7 +680,10 @@ def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
     if op == "sigmoid":
         return f"{o}·(1 - {o})"
     if op.startswith("**") and len(node._prev) == 1:
-        n = float(op[2:])
+        try:
+            n = float(op[2:])
+        except ValueError:  # a learner's op name such as "**n"
+            return "its local derivative"
         return f"{n:g}·{c}**{n - 1:g}"
     if op == "**" and len(node._prev) == 2:
         base, expo = node._prev
@@ -698,19 +703,48 @@ def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
     return "its local derivative"
 
 
+def _short(x: float) -> str:
+    """A number for a written-out sum: up to 4 decimals, trailing zeros dropped."""
+    text = _num(x)
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _term(x: float) -> str:
+    """A number as the right-hand term of a sum: negative ones in brackets."""
+    text = _short(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _drawable(root: object) -> tuple[Value, Callable[[object], Value]]:
+    """The graph as the course's drawings take it: `root` itself for the course's Value;
+    for a learner's, a copy made of course Values (same data, inputs, ops and labels),
+    and a map from each learner value to its copy."""
+    if isinstance(root, Value):
+        return root, lambda v: v
+    from .build import course_copy
+
+    copy, copies = course_copy(root)
+    return copy, lambda v: copies[id(v)]
+
+
 def backprop_stepper(
-    root: Value,
+    root: object,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "TB",
     interval: int = 900,
     max_nodes: int = 300,
 ) -> Lab:
     """Walk the backward pass of `root`'s graph node by node (Play, or drag the slider).
 
-    Step 0 seeds d root/d root = 1. Step k (1 .. number of values) takes the k-th value
-    in reverse topological order (the root first, the inputs last) and applies its
-    local derivatives: each input's gradient grows by (local derivative) x (this node's
-    gradient). The current node is highlighted and a line spells out the rule applied.
+    `root` is the course engine's Value or the learner's own (anything with data, grad,
+    _prev, _op, label and a `_backward`, in either style: see `valuelike`). Step 0
+    seeds d root/d root = 1. Step k (1 .. number of values) takes the k-th value in
+    reverse topological order (the root first, the inputs last) and runs its own
+    `_backward`: each input's gradient grows by (local derivative) x (this node's
+    gradient). The current node is highlighted and a line spells out the rule applied
+    and the sum it makes (`x.grad: -2 + 6 = 4`).
 
     What it does to `.grad`: nothing you can see. The gradients of every step are
     worked out once, up front, starting from 0 (the graph's existing `.grad` values are
@@ -718,14 +752,20 @@ def backprop_stepper(
     fresh `root.backward()` gives, whatever `.grad` held before. Call `root.backward()`
     yourself to fill in `.grad`.
 
+    The drawing is top to bottom (inputs at the top) by default, as the notebooks'
+    static drawings are; rankdir="LR" lays it out left to right.
+
     Attributes: `controls` ("play": Play, "step": IntSlider), `sequence` (the Values in
     the order they are processed), `steps` (one dict per slider position: `node`,
     `message`, `grads`), `grads_at(k)` (a dict Value -> gradient after step k),
     `message` (HTML widget), `drawing`, `dot`, `graph`.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backprop_stepper needs the Value at the end of a graph, got {_describe(root)}")
-    order = topological_order(root)
+    if isinstance(root, (bool, numbers.Number, str)) or not is_value_like(root):
+        try:
+            require_value(root, "backprop_stepper", "the Value at the end of a graph")
+        except TypeError as err:
+            raise TypeError(str(err)) from None
+    order = graph_order(root, "backprop_stepper")
     if len(order) > max_nodes:
         raise ValueError(
             f"this graph has {len(order)} values; the stepper walks graphs of up to "
@@ -734,6 +774,7 @@ def backprop_stepper(
     names = viz.node_names(order)
     sequence = list(reversed(order))
     steps = _record_backward(root, order, sequence, names)
+    drawn_root, drawn = _drawable(root)
     lab = Lab(static_text="Backpropagation stepper: Play, or the step slider, fills in one node's "
                           "gradient at a time, with the chain-rule line for that step.")
     n = len(sequence)
@@ -745,7 +786,7 @@ def backprop_stepper(
     lab.controls = {"play": play, "step": slider}
     lab.sequence = sequence
     lab.steps = steps
-    lab.message = W.HTML()
+    lab.message = W.HTML(layout=W.Layout(min_height="3em"))
     lab.graph = W.HTML()
     lab.drawing = None
     lab.dot = ""
@@ -755,12 +796,14 @@ def backprop_stepper(
         k = slider.value
         step = steps[k]
         drawing = viz.draw_graph(
-            root, rankdir=rankdir, grads=lab.grads_at(k), highlight=[step["node"]],
-            max_nodes=max_nodes,
+            drawn_root, rankdir=rankdir,
+            grads={drawn(v): g for v, g in zip(order, step["grads"])},
+            highlight=[drawn(step["node"])], max_nodes=max_nodes,
         )
         lab.drawing, lab.dot = drawing, drawing.source
         lab.message.value = (
-            f"<b>step {k} of {n}</b>: " + step["message"]
+            f"<div style='font-size:14px; line-height:1.5'><b>step {k} of {n}</b>: "
+            + step["message"] + "</div>"
         )
         lab.graph.value = _svg_html(drawing)
 
@@ -771,9 +814,12 @@ def backprop_stepper(
     return lab
 
 
-def _record_backward(root: Value, order: list[Value], sequence: list[Value],
-                     names: dict[Value, str]) -> list[dict]:
-    """Run the backward pass from zero gradients, keeping the gradients after each step."""
+def _record_backward(root: object, order: list, sequence: list,
+                     names: dict) -> list[dict]:
+    """Run the backward pass from zero gradients with each node's own `_backward`
+    (`valuelike.run_rule`), keeping the gradients after each step."""
+    from .teaching import local_derivatives
+
     saved = [v.grad for v in order]
     out = html.escape(names[root])
     try:
@@ -787,27 +833,223 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
         }]
         for node in sequence:
             name = html.escape(names[node])
-            if not node._prev:
+            inputs = list({id(v): v for v in node._prev}.values())
+            if not inputs:
                 msg = (f"'{name}' is an input: nothing to pass on; its gradient "
                        f"d{out}/d{name} = {_num(node.grad)} is final.")
+                run_rule(node)
             else:
-                inputs = list(dict.fromkeys(node._prev))
-                local = local_gradients(node)
+                local = local_derivatives(node)
+                before = [float(c.grad) for c in inputs]
+                run_rule(node)
                 parts = []
-                for child, d in zip(inputs, local):
+                for child, d, was in zip(inputs, local, before):
                     c = html.escape(names[child])
                     rule = html.escape(_local_rule(node, child, names))
+                    now = float(child.grad)
                     parts.append(
                         f"d {name}/d {c} = {rule} = {_num(d)}, so {c}.grad += "
-                        f"{_num(d)} * {_num(node.grad)}"
+                        f"{_num(d)} * {_num(node.grad)}, "
+                        f"<b>{c}.grad: {_short(was)} + {_term(now - was)} = {_short(now)}</b>"
                     )
-                msg = f"node '{name}' ({html.escape(node._op)}): " + "; ".join(parts)
-            node._backward(node, node.grad)
-            steps.append({"node": node, "message": msg, "grads": [v.grad for v in order]})
+                msg = f"node '{name}' ({html.escape(str(node._op))}): " + ";<br>".join(parts)
+            steps.append({"node": node, "message": msg, "grads": [float(v.grad) for v in order]})
         return steps
     finally:
         for v, g in zip(order, saved):
             v.grad = g
+
+
+# ------------------------------------------------------------------ gradients_by_hand
+
+_RIGHT_FILL, _WRONG_FILL = "#c8e6c9", "#ffcdd2"  # green: right, red: wrong
+
+
+def _parse_number(text: str) -> float | None:
+    """A typed number ("-2", "0.5", "−3" with a typographic minus, "1/3"), or None."""
+    text = text.strip().replace("−", "-").replace(",", ".")
+    if "/" in text:
+        top, _, bottom = text.partition("/")
+        top_value, bottom_value = _parse_number(top), _parse_number(bottom)
+        if top_value is None or not bottom_value:
+            return None
+        return top_value / bottom_value
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _hand_rule(node: object, users: list, names: dict, out: str) -> str:
+    """How `node`'s gradient is found from the nodes that use it: the local rule."""
+    if not users:
+        return f"{names[node]} is the output: d{out}/d{out} = 1, the seed."
+    parts = []
+    for user in users:
+        u = names[user]
+        uses = sum(1 for v in user._prev if v is node)
+        if user._op == "+":
+            share = f"add copies the gradient: {names[node]} gets {u}.grad"
+        elif user._op == "*":
+            others = [v for v in user._prev if v is not node]
+            if others:
+                other = others[0]
+                share = (f"mul swaps the inputs: {names[node]} gets {names[other]}.data "
+                         f"× {u}.grad = {_short(other.data)} × {u}.grad")
+            else:
+                share = f"{u} = {names[node]} * {names[node]}: {names[node]} gets 2 × {names[node]}.data × {u}.grad"
+        else:
+            share = f"{names[node]} gets (d {u}/d {names[node]}) × {u}.grad"
+        if uses > 1 and user._op == "+":
+            share += f", once per use ({uses} uses)"
+        ins = [names[v] for v in user._prev]
+        made = f" {user._op} ".join(ins) if len(ins) == 2 else f"{user._op}({', '.join(ins)})"
+        parts.append(f"{u} = {made} uses {names[node]}; {share}")
+    text = "; ".join(parts)
+    if len(users) > 1 or any(sum(1 for v in u._prev if v is node) > 1 for u in users):
+        text += f". {names[node]} is used more than once: add up the shares"
+    return text + "."
+
+
+_RULES = {"+": Value._add_backward, "*": Value._mul_backward, "tanh": Value._tanh_backward,
+          "exp": Value._exp_backward, "relu": Value._relu_backward, "log": Value._log_backward,
+          "sigmoid": Value._sigmoid_backward}
+
+
+def _course_rules_copy(root: object, order: list, where: str) -> tuple[Value, dict]:
+    """A copy of `root`'s graph made of course Values that carry the course's backward
+    rule for each operation named in `_op`, so that its backward() gives the right
+    gradients whatever the original's own rules do (or before they are written)."""
+    from .build import course_copy
+
+    copy, copies = course_copy(root)
+    for v in order:
+        c, op = copies[id(v)], str(v._op)
+        if not c._prev:
+            continue
+        if op in _RULES:
+            c._backward = _RULES[op]
+        elif op.startswith("**") and len(c._prev) == 1 and _parse_number(op[2:]) is not None:
+            c._exponent, c._backward = _parse_number(op[2:]), Value._pow_backward
+        elif op == "**" and len(c._prev) == 2:
+            c._backward = Value._pow_value_backward
+        elif isinstance(v, Value):
+            c._backward = v._backward
+        else:
+            raise ValueError(f"{where} knows the gradients of +, *, **n, tanh, exp, relu, log "
+                             f"and sigmoid; this graph has a value made by {op!r}")
+    return copy, copies
+
+
+def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1e-3) -> Lab:
+    """Fill in every value's gradient by hand, on the drawn graph of `root`.
+
+    One field per value (the output first, then in the order a backward pass reaches
+    them). Each field turns green when its number is d root/d value and red when it is
+    not, as you type, and a red one shows the local rule that gives it ("add copies the
+    gradient, mul swaps the inputs"). The drawing shows your numbers in its `grad` boxes,
+    coloured the same way. Nothing in `root`'s graph changes: the right answers come
+    from a copy of it made of the course engine's Values.
+
+    `root` is the course engine's Value or the learner's own (see `valuelike`). A typed
+    answer is right within `tolerance` (relative, or absolute near 0); "1/3" and a
+    typographic minus are accepted.
+
+    Attributes: `fields` (name -> Text), `status` (name -> HTML: right or wrong),
+    `rules` (name -> HTML: the local rule, for a wrong answer), `expected`
+    (name -> the right gradient), `right()` (the names answered right so far),
+    `summary` (HTML), `drawing`, `dot`, `graph`.
+    """
+    require_value(root, "gradients_by_hand", "the Value at the end of a graph")
+    order = graph_order(root, "gradients_by_hand")
+    names = viz.node_names(order)
+    copy, copies = _course_rules_copy(root, order, "gradients_by_hand")
+    for v in order:
+        copies[id(v)].label = names[v]
+    copy.zero_grad()
+    copy.backward()
+    expected = {names[v]: copies[id(v)].grad for v in order}
+    users: dict[int, list] = {id(v): [] for v in order}
+    for v in order:
+        for child in {id(c): c for c in v._prev}.values():
+            users[id(child)].append(v)
+    out = names[root]
+
+    lab = Lab(static_text="Gradients by hand: a field per value of the drawn graph; each turns "
+                          "green when your gradient is right and red, with the local rule, "
+                          "when it is not.")
+    lab.expected = expected
+    lab.fields, lab.status, lab.rules = {}, {}, {}
+    rows = []
+    label_layout = W.Layout(width="5.5em")
+    for v in reversed(order):
+        name = names[v]
+        field = W.Text(value="", placeholder=f"d{out}/d{name}", continuous_update=True,
+                       layout=W.Layout(width="7em"))
+        status = W.HTML(value="", layout=W.Layout(width="auto"))
+        rule = W.HTML(value="", layout=W.Layout(width="21em"))
+        lab.fields[name], lab.status[name], lab.rules[name] = field, status, rule
+        rows.append(W.VBox([W.HBox([W.HTML(f"<code>{html.escape(name)}.grad</code>",
+                                           layout=label_layout), field, status]), rule]))
+    lab.summary = W.HTML()
+    lab.graph = W.HTML()
+    lab.drawing, lab.dot = None, ""
+    by_name = {names[v]: v for v in order}
+
+    def verdict(name: str) -> bool | None:
+        typed = _parse_number(lab.fields[name].value)
+        if typed is None:
+            return None
+        want = expected[name]
+        return abs(typed - want) <= tolerance * max(1.0, abs(want))
+
+    lab.right = lambda: [name for name in lab.fields if verdict(name)]
+
+    def update():
+        shown, fills = {}, {}
+        for name, field in lab.fields.items():
+            text = field.value.strip()
+            typed = _parse_number(text)
+            v = by_name[name]
+            lab.rules[name].value = ""
+            if not text:
+                lab.status[name].value = ""
+                continue
+            if typed is None:
+                lab.status[name].value = "<span style='color:#8a6d00'>a number?</span>"
+                lab.rules[name].value = ("<div style='color:#8a6d00'>type a number, e.g. -2, "
+                                         "0.5 or 1/3</div>")
+                continue
+            shown[copies[id(v)]] = typed
+            if verdict(name):
+                fills[name] = _RIGHT_FILL
+                lab.status[name].value = "<span style='color:#1b5e20'>✓ right</span>"
+            else:
+                fills[name] = _WRONG_FILL
+                rule = html.escape(_hand_rule(v, users[id(v)], names, out))
+                lab.status[name].value = f"<span style='color:#b71c1c'>✗ not {html.escape(text)}</span>"
+                lab.rules[name].value = (f"<div style='color:#b71c1c; line-height:1.35; "
+                                         f"margin-bottom:4px'>{rule}</div>")
+        drawing = viz.draw_graph(copy, rankdir=rankdir, grads=shown, show_names=True)
+        for name, fill in fills.items():
+            drawing.node(drawing.node_ids[copies[id(by_name[name])]], style="filled", fillcolor=fill)
+        lab.drawing, lab.dot = drawing, drawing.source
+        lab.graph.value = _svg_html(drawing)
+        done = len(lab.right())
+        lab.summary.value = (f"<b>{done} of {len(order)} right</b>"
+                             + (": every gradient of the graph, by hand." if done == len(order) else
+                                " (a box with no number shows grad 0 in the drawing)"))
+
+    lab._refresh = update
+    for field in lab.fields.values():
+        field.observe(lab._guarded(lambda change: update()), names="value")
+    lab.controls = dict(lab.fields)
+    lab.children = [lab.summary, lab.errors,
+                    W.HBox([W.Box([lab.graph], layout=W.Layout(flex="1 1 auto", min_width="18em")),
+                            W.VBox(rows, layout=W.Layout(flex="0 0 21em", padding="0 0 0 1em"))])]
+    lab.refresh()
+    return lab
 
 
 # ------------------------------------------------------------------ training_dashboard

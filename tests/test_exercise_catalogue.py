@@ -477,6 +477,19 @@ e.wrong += [("through a * a only", (12.0,), "paths add up"), ("through + a only"
             ("= for +=", (6.0,), "`=` instead of `+=`"), ("a.data", (3.0,), "a.data"),
             ("the Value a", (a_,), "a.data"), ("d.data", (24.0,), "d.data")]
 
+e = entry(nb04.topo_orders)
+e.right += [("a list", (["A", "C"],)), ("a string", ("AC",)), ("lower case", ("ac",)),
+            ("a set", ({"C", "A"},)), ("a tuple, reversed", (("C", "A"),)),
+            ("with commas and spaces", ("A, C",))]
+e.wrong += [("only A", (["A"],), "C is valid too"), ("only C", (["C"],), "A is valid too"),
+            ("with the reverse order", (["A", "C", "D"],), "reverse of a topological order"),
+            ("only the reverse order", (["D"],), "reverse of a topological order"),
+            ("m before its input", (["A", "B", "C"],), "lists m before b"),
+            ("out before its input", (["A", "C", "E"],), "lists out before s"),
+            ("all five", ("ABCDE",), None), ("none", ([],), "names no order"),
+            ("a letter past E", (["A", "F"],), "not one of the letters"),
+            ("the labels of an order", (["a", "b", "m"],), None)]
+
 # ------------------------------------------------------------------ notebook 05
 
 N = 0.5 * 2.0 + (-0.5) * (-1.0) + (-0.25)
@@ -1151,7 +1164,7 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 def test_the_catalogue_covers_every_exercise():
     exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 29
+    assert exercises == set(CATALOGUE) and len(exercises) == 30
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 

@@ -115,7 +115,7 @@ def test_stepper_walks_reverse_topological_order_and_ends_at_backwards_grads():
 
 def test_stepper_fills_in_gradients_one_node_at_a_time():
     L, v = lecture_values()
-    lab = backprop_stepper(L)
+    lab = backprop_stepper(L, rankdir="LR")  # records read "{ L | ... }" left to right
     step = lab.controls["step"]
     assert "{ L | data -8.0000 | grad 1.0000 }" in lab.dot
     assert "{ d | data 4.0000 | grad 0.0000 }" in lab.dot
@@ -134,7 +134,7 @@ def test_stepper_fills_in_gradients_one_node_at_a_time():
 def test_stepper_leaves_the_learners_grads_as_they_were():
     L, v = lecture_values()
     v["a"].grad = 123.0  # e.g. left over from an earlier backward()
-    lab = backprop_stepper(L)
+    lab = backprop_stepper(L, rankdir="LR")
     lab.controls["step"].value = 7
     assert v["a"].grad == 123.0 and L.grad == 0.0
     assert "{ a | data 2.0000 | grad 6.0000 }" in lab.dot  # from zero, as backward() would

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..engine import Value
-from . import Exercise, Verdict, call, close, need_function, read_number, read_numbers, same
+from . import (AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number,
+               read_numbers, same)
 
-__all__ = ["hand_gradients", "div_backward", "reuse_grad"]
+__all__ = ["hand_gradients", "div_backward", "reuse_grad", "topo_orders"]
 
 
 # -------------------------------------------------------------- 1. hand_gradients
@@ -239,4 +240,105 @@ reuse_grad = Exercise(
         "contribution is added with +=."
     ),
     expects="one number, a.grad",
+)
+
+
+# ----------------------------------------------------------------- 4. topo_orders
+
+# The graph: m = a * b; s = m + a; out = s * c. Five lists of its values; a topological
+# order lists every value after all of its inputs. A and C are valid (c, an input, may
+# come anywhere before out; a and b in either order). B puts m before its input b, D is
+# the reverse (the order backward() visits), E puts out before its input s.
+TOPO_INPUTS = {"m": ("a", "b"), "s": ("m", "a"), "out": ("s", "c"), "a": (), "b": (), "c": ()}
+TOPO_CANDIDATES = {
+    "A": ("a", "b", "m", "s", "c", "out"),
+    "B": ("a", "m", "b", "s", "c", "out"),
+    "C": ("c", "b", "a", "m", "s", "out"),
+    "D": ("out", "c", "s", "m", "b", "a"),
+    "E": ("a", "b", "m", "c", "out", "s"),
+}
+
+
+def topo_graph() -> Value:
+    """The exercise's graph, m = a * b; s = m + a; out = s * c, with labels."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(0.5, label="c")
+    m = a * b; m.label = "m"
+    s = m + a; s.label = "s"
+    out = s * c; out.label = "out"
+    return out
+
+
+def _first_misplaced(order: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first (value, input) pair that `order` lists the wrong way round, if any."""
+    place = {name: i for i, name in enumerate(order)}
+    for name in order:
+        for child in TOPO_INPUTS[name]:
+            if place[child] > place[name]:
+                return name, child
+    return None
+
+
+def _read_letters(answer: object) -> set[str]:
+    """The letters of the orders the learner says are valid: "AC", ["A", "C"], {"a", "c"}."""
+    if isinstance(answer, str):
+        items = [ch for ch in answer if not ch.isspace() and ch not in ",;"]
+    elif isinstance(answer, (list, tuple, set, frozenset)):
+        items = list(answer)
+    else:
+        raise AnswerForm(f"your answer is {describe(answer)}; give the letters of the valid "
+                         "orders, e.g. [\"A\", \"D\"] or \"AD\".")
+    letters = set()
+    for item in items:
+        if not isinstance(item, str) or item.strip().upper() not in TOPO_CANDIDATES:
+            raise AnswerForm(f"{describe(item)} is not one of the letters A to E; give the "
+                             "letters of the valid orders, e.g. [\"A\", \"D\"] or \"AD\".")
+        letters.add(item.strip().upper())
+    if not letters:
+        raise AnswerForm("your answer names no order; give the letters of the valid ones, "
+                         "e.g. [\"A\", \"D\"] (at least one of the five is valid).")
+    return letters
+
+
+def _check_topo_orders(answer: object) -> Verdict:
+    chosen = _read_letters(answer)
+    valid = {k for k, order in TOPO_CANDIDATES.items() if _first_misplaced(order) is None}
+    for letter in sorted(chosen - valid):
+        order = TOPO_CANDIDATES[letter]
+        name, child = _first_misplaced(order)
+        if letter == "D":
+            return Verdict(False, "D is the reverse of a topological order: the order "
+                                  "backward() visits the values in, output first. A "
+                                  "topological order lists every value after its inputs.")
+        return Verdict(False, f"{letter} is not valid: it lists {name} before {child}, "
+                              f"one of {name}'s inputs ({name} is made from "
+                              f"{' and '.join(TOPO_INPUTS[name])}).")
+    for letter in sorted(valid - chosen):
+        return Verdict(False, f"{letter} is valid too: every value in it comes after its "
+                              "inputs. A graph has more than one topological order: inputs "
+                              "can come in any order among themselves, and c need only come "
+                              "before out.")
+    return Verdict(True, "A and C: each lists every value after its inputs. topo_sort gives "
+                         "one of the valid orders (which one depends on the order it visits "
+                         "inputs in), and backward() is right with any of them.")
+
+
+topo_orders = Exercise(
+    "topo_orders",
+    _check_topo_orders,
+    hints=[
+        "For each list, go through it from left to right and ask of each value made by an "
+        "operation: have both of its inputs appeared already?",
+        "m needs a and b, s needs m and a, out needs s and c. A list that puts any of them "
+        "before one of its inputs is not a topological order, and neither is one with the "
+        "output first.",
+        "B and E each put one value before an input of it; D starts with the output. Check "
+        "the other two.",
+    ],
+    solution=(
+        'answer = ["A", "C"]\n\n'
+        "A (a, b, m, s, c, out) and C (c, b, a, m, s, out) list every value after its "
+        "inputs. B lists m before its input b; E lists out before its input s; D is the "
+        "reverse of a topological order, the order backward() walks."
+    ),
+    expects='the letters of the valid orders, e.g. ["A", "D"]',
 )
