@@ -19,7 +19,7 @@ import math
 
 from .engine import Value, topological_order
 
-__all__ = ["local_derivatives", "teaching_backward", "ORDERS"]
+__all__ = ["local_derivatives", "teaching_backward", "ORDERS", "show_code"]
 
 # the two orders `teaching_backward` can walk a graph in
 ORDERS = ("output first", "inputs first")
@@ -96,3 +96,19 @@ def teaching_backward(
                 child.grad += local * node.grad  # one share per use, added up
             else:
                 child.grad = local * node.grad  # the bug: only the last share stays
+
+
+def show_code(obj: object):
+    """The source of a course function, method or class, shown as highlighted code (to
+    set the course engine's version of a piece beside the learner's)."""
+    import inspect
+    import textwrap
+
+    from IPython.display import Code
+
+    try:
+        source = inspect.getsource(obj)
+    except (TypeError, OSError):
+        raise TypeError(f"show_code takes a function, method or class of the course, "
+                        f"got {type(obj).__name__} {obj!r}") from None
+    return Code(textwrap.dedent(source), language="python")  # a method: dedented
