@@ -964,7 +964,12 @@ def _check_trace(ns: dict) -> str:
     cases = _graph_cases(("+", "*"), seed=5)
     earlier: list = []  # the values of the graphs traced before (kept, so ids stay theirs)
     for case in cases:
-        _compare_forward(case, V)
+        try:
+            _compare_forward(case, V)
+        except _Fail as fail:
+            fail.message = ("this check walks graphs made with your Value, and your Value "
+                            f"(piece `value`, above) is not right yet: {fail.message}")
+            raise
         root, _ = case.run(V)
         result = _theirs(f"trace on `{case.text()}`", trace, root)
         if result is None:
@@ -1931,6 +1936,7 @@ def check_state(namespace: dict) -> list[str]:
             current = namespace.get(name)
             if isinstance(current, type):
                 classes[name] = current
+    stale: dict[str, list[str]] = {}  # class name -> the variables made by an older version
     for var, obj in list(namespace.items()):
         if var.startswith("_"):
             continue
@@ -1940,11 +1946,21 @@ def check_state(namespace: dict) -> list[str]:
             current = classes.get(cls.__name__)
             if current is not None and cls is not current and cls is not CourseValue \
                     and cls.__module__ == current.__module__:
-                notes.append(f"`{var}` was made by an older version of your {cls.__name__} class "
-                             f"(the cell that defines {cls.__name__} ran again since), so it "
-                             "lacks what you changed: run the cell that makes it again (or "
-                             "Kernel > Restart & Run All).")
+                stale.setdefault(cls.__name__, []).append(var)
                 break
+    for name, found in stale.items():
+        if len(found) == 1:
+            notes.append(f"`{found[0]}` was made by an older version of your {name} class "
+                         f"(the cell that defines {name} ran again since), so it "
+                         "lacks what you changed: run the cell that makes it again (or "
+                         "Kernel > Restart & Run All).")
+            continue
+        shown = ", ".join(f"`{v}`" for v in found[:4])
+        more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+        notes.append(f"{shown}{more} were made by an older version of your {name} class "
+                     f"(the cell that defines {name} ran again since), so they lack what "
+                     "you changed: run the cells below that one again (Run > Run Selected "
+                     "Cell and All Below), or Kernel > Restart & Run All.")
     V = classes.get("Value")
     if V is not None and hasattr(V, "backward"):
         for var, obj in list(namespace.items()):

@@ -271,3 +271,16 @@ def test_draw_shows_the_learners_own_graph_and_a_visit_order():
         assert text in drawing.source, text
     with pytest.raises(TypeError, match="this int has no `data`"):
         build.draw(3)
+
+
+def test_trace_names_the_value_piece_when_that_is_what_is_wrong():
+    result = first_failure({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")],
+                            "trace": []})
+    assert result.piece == "value"
+    ns: dict = {}
+    src = sources({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")]})
+    exec(src["value"] + src["trace"], ns)
+    result = build.check_piece("trace", ns)
+    assert not result.correct
+    assert result.message.startswith("this check walks graphs made with your Value, and your "
+                                     "Value (piece `value`, above) is not right yet: `_prev` is a set")

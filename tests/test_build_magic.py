@@ -186,7 +186,10 @@ def test_notebook_state_an_older_class_and_a_second_backward(tmp_path, capsys):
     capsys.readouterr()
     build.build_cell("value", REF["value"], ns, tmp_path)  # the class is made again
     out = capsys.readouterr().out
-    assert "Note: `x` was made by an older version of your Value class" in out
+    # one note names every value the older class made (a, b, L, x), not one note each
+    stale = [line for line in out.splitlines() if "older version of your Value class" in line]
+    assert len(stale) == 1 and all(f"`{v}`" in stale[0] for v in ("a", "b", "L", "x")), out
+    assert stale[0].startswith("Note: `a`, `b`, `L`, `x` were made by an older version"), out
     for name in ["add_mul_backward", "backward"]:  # the new class needs them again
         build.build_cell(name, REF[name], ns, tmp_path)
     exec("a = Value(2.0); b = Value(-3.0); x = Value(1.0); L = a * b + a", ns)
