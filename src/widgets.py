@@ -264,9 +264,9 @@ def _grads_line(root: Value, leaves_only: bool = True) -> str:
 
 # ------------------------------------------------------------------ graph_explorer
 
-# the explorer's drawing beside its sliders: at most this many inches (about 620 x 430
+# the explorer's drawing beside its sliders: at most this many inches (about 620 x 480
 # pixels), so sliders, result and graph fit a 1280 x 800 laptop screen together
-_EXPLORER_SIZE = (6.5, 4.5)  # (width, height) in inches
+_EXPLORER_SIZE = (6.5, 5.0)  # (width, height) in inches
 
 
 def _data_line(root: object) -> str:
@@ -297,7 +297,7 @@ def graph_explorer(
     that has not explained gradients yet). `value_class` makes the inputs of that class
     instead of the course's Value: the learner's own (anything with data, grad, _prev,
     _op and label; see `valuelike`). The sliders and the result sit beside the drawing,
-    which is kept under `max_height` inches, so the whole widget fits a laptop screen.
+    which is kept under 6.5 x 5 inches, so the whole widget fits a laptop screen.
 
     Attributes: `controls` (one FloatSlider per input), `root` (the latest output Value),
     `drawing` (its GraphDrawing), `dot` (its DOT text), `graph` (the HTML widget
