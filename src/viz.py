@@ -8,6 +8,9 @@ Graphs (model: the drawing in micrograd's `trace_graph.ipynb`):
   a counter in traversal order, so the same graph gives the same DOT text and the same
   SVG bytes on every run.
 - `graph_outline(root)` is the same graph as plain text, one line per value.
+- Both take the course's `Value` or the learner's own (anything with `data`, `grad`,
+  `_prev`, `_op` and `label`: see `valuelike`), walked by `valuelike.graph_order` and
+  told apart by identity; a value missing one of those gets one sentence naming it.
 - `describe_paths(root)` spells out the chain rule: every path from each input to the
   output, the local derivative on each edge, the product per path and the sum over paths.
 
