@@ -234,20 +234,40 @@ def _start_value(f: Callable, name: str, defaults: dict) -> object:
     return 1.0
 
 
-def _evaluate_graph(f: Callable, names: list[str], values: list[float]) -> Value:
-    """f applied to fresh labelled leaves, with backward() run on the result."""
-    leaves = [Value(v, label=n) for n, v in zip(names, values)]
+def _leaf(value_class: type, x: float, name: str) -> object:
+    """value_class(x) labelled `name` (a learner's __init__ may not take label=)."""
+    try:
+        leaf = value_class(x, label=name)
+    except TypeError:
+        leaf = value_class(x)
+        leaf.label = name
+    return require_value(leaf, "graph_explorer", f"a {value_class.__name__} for each input")
+
+
+def _evaluate_graph(f: Callable, names: list[str], values: list[float],
+                    value_class: type = Value, backward: bool = True) -> Value:
+    """f applied to fresh labelled leaves (of `value_class`), with backward() run on the
+    result when `backward`."""
+    leaves = [_leaf(value_class, v, n) for n, v in zip(names, values)]
     out = f(*leaves)
     if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value (built from its inputs), got {_describe(out)}")
+        if not hasattr(out, "_prev") or not hasattr(out, "data"):
+            raise TypeError(f"f must return a Value (built from its inputs), got {_describe(out)}")
+        require_value(out, "graph_explorer")
     if not out.label:
         out.label = "out"
-    out.backward()
+    if backward:
+        if not callable(getattr(out, "backward", None)):
+            raise TypeError(
+                f"graph_explorer shows gradients by calling backward(), and this "
+                f"{type(out).__name__} has no `backward` method (notebook 04 writes it); "
+                "pass show_grad=False to show the data only")
+        out.backward()
     return out
 
 
 def _grads_line(root: Value, leaves_only: bool = True) -> str:
-    order = topological_order(root)
+    order = graph_order(root, "graph_explorer")
     parts = [f"<b>{html.escape(root.label or 'out')} = {_num(root.data)}</b>"]
     for v in order:
         if v.label and (not v._prev or not leaves_only) and v is not root:
@@ -256,6 +276,15 @@ def _grads_line(root: Value, leaves_only: bool = True) -> str:
 
 
 # ------------------------------------------------------------------ graph_explorer
+
+# the explorer's drawing beside its sliders: at most this many inches (about 620 x 480
+# pixels), so sliders, result and graph fit a 1280 x 800 laptop screen together
+_EXPLORER_SIZE = (6.5, 5.0)  # (width, height) in inches
+
+
+def _data_line(root: object) -> str:
+    """The output's value alone (for an explorer that does not show gradients)."""
+    return f"<b>{html.escape(str(root.label or 'out'))} = {_num(float(root.data))}</b>"
 
 
 def graph_explorer(
@@ -266,6 +295,8 @@ def graph_explorer(
     color_by_grad: bool = False,
     continuous_update: bool = True,
     max_nodes: int = 300,
+    show_grad: bool = True,
+    value_class: type | None = None,
     **defaults: float,
 ) -> Lab:
     """A slider per input of `f`; the graph of `f` with data and grads, redrawn on every move.
@@ -275,14 +306,27 @@ def graph_explorer(
     also be a triple `(min, max, value)` to set the slider's range. Each redraw builds the
     graph afresh from the slider values and runs `backward()` on it.
 
+    `show_grad=False` shows the data only and never calls `backward()` (for a notebook
+    that has not explained gradients yet). `value_class` makes the inputs of that class
+    instead of the course's Value: the learner's own (anything with data, grad, _prev,
+    _op and label; see `valuelike`). The sliders and the result sit beside the drawing,
+    which is kept under 6.5 x 5 inches, so the whole widget fits a laptop screen.
+
     Attributes: `controls` (one FloatSlider per input), `root` (the latest output Value),
     `drawing` (its GraphDrawing), `dot` (its DOT text), `graph` (the HTML widget
     holding the SVG), `summary` (the output value and input gradients).
     """
     names = _input_names(f, defaults)
+    if value_class is None:
+        value_class = Value
+    elif not isinstance(value_class, type):
+        raise TypeError(f"value_class must be a class (your Value), got {_describe(value_class)}")
+    shown = "value and gradient" if show_grad else "value"
     lab = Lab(static_text="Graph explorer: a slider for each input; the computation graph is redrawn "
-                          "with every node's value and gradient as the sliders move.")
+                          f"with every node's {shown} as the sliders move.")
     sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
+    for s in sliders.values():
+        s.layout.width = "300px"  # narrow: the drawing sits beside the sliders
     lab.controls = sliders
     lab.graph = W.HTML()
     lab.summary = W.HTML()
@@ -291,17 +335,22 @@ def graph_explorer(
     lab.dot = ""
 
     def update():
-        root = _evaluate_graph(f, names, [sliders[n].value for n in names])
-        drawing = viz.draw_graph(root, rankdir=rankdir, color_by_grad=color_by_grad,
-                                 max_nodes=max_nodes)
+        root = _evaluate_graph(f, names, [sliders[n].value for n in names], value_class, show_grad)
+        drawing = viz.draw_graph(root, rankdir=rankdir, color_by_grad=color_by_grad and show_grad,
+                                 max_nodes=max_nodes, show_grad=show_grad,
+                                 max_width=_EXPLORER_SIZE[0], max_height=_EXPLORER_SIZE[1])
         lab.root, lab.drawing, lab.dot = root, drawing, drawing.source
-        lab.summary.value = _grads_line(root)
+        lab.summary.value = _grads_line(root) if show_grad else _data_line(root)
         lab.graph.value = _svg_html(drawing)
 
     lab._refresh = update
     for s in sliders.values():
         s.observe(lab._guarded(lambda change: update()), names="value")
-    lab.children = [W.HBox([W.VBox(list(sliders.values()))]), lab.summary, lab.errors, lab.graph]
+    lab.summary.layout = W.Layout(width="300px")
+    lab.errors.layout = W.Layout(width="300px")
+    lab.graph.layout = W.Layout(flex="1 1 auto", min_width="0")
+    controls = W.VBox([*sliders.values(), lab.summary, lab.errors], layout=W.Layout(flex="0 0 auto"))
+    lab.children = [W.HBox([controls, lab.graph], layout=W.Layout(align_items="flex-start"))]
     lab.refresh()
     return lab
 

@@ -96,6 +96,27 @@ CATALOGUE = [
      "value", "start it at 0.0"),
     ("no _backward on a leaf", "value", [("        self._backward = lambda: None     # passes the gradient on (written in 04)\n", "")],
      "add_mul_backward", "add `self._backward = lambda: None` to __init__"),
+    # ---- 03 trace: the first walk along _prev
+    ("trace edges point backwards", "trace", [("edges.add((child, v))", "edges.add((v, child))")],
+     "trace", "points the wrong way"),
+    ("trace does not walk into the inputs", "trace", [("                build(child)\n", "")],
+     "trace", "trace leaves out"),
+    ("trace collects numbers", "trace", [("            nodes.add(v)\n", "            nodes.add(v.data)\n"),
+                                         ("        if v not in nodes:", "        if v.data not in nodes:")],
+     "trace", "not their numbers"),
+    ("trace keeps nodes from the last call", "trace",
+     [("    nodes, edges = set(), set()\n\n", ""),
+      ("def trace(root):\n", "nodes, edges = set(), set()\n\ndef trace(root):\n")],
+     "trace", "earlier call"),
+    ("trace without edges", "trace", [("                edges.add((child, v))     # an arrow from the input to the value made from it\n", "")],
+     "trace", "leaves out the edge"),
+    ("trace returns nodes only", "trace", [("    return nodes, edges\n", "    return nodes\n")],
+     "trace", "return nodes, edges"),
+    ("trace lists a reused value twice", "trace",
+     [("    nodes, edges = set(), set()", "    nodes, edges = [], []"),
+      ("        if v not in nodes:\n            nodes.add(v)", "        if True:\n            nodes.append(v)"),
+      ("edges.add((child, v))", "edges.append((child, v))")],
+     "trace", "times in nodes"),
     # ---- 04 the backward rules of + and *
     ("+ missing upstream", "add_mul_backward", [("self.grad += 1.0 * out.grad", "self.grad += 1.0")],
      "add_mul_backward", "Missing the upstream gradient"),
@@ -257,3 +278,16 @@ def test_draw_shows_the_learners_own_graph_and_a_visit_order():
         assert text in drawing.source, text
     with pytest.raises(TypeError, match="this int has no `data`"):
         build.draw(3)
+
+
+def test_trace_names_the_value_piece_when_that_is_what_is_wrong():
+    result = first_failure({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")],
+                            "trace": []})
+    assert result.piece == "value"
+    ns: dict = {}
+    src = sources({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")]})
+    exec(src["value"] + src["trace"], ns)
+    result = build.check_piece("trace", ns)
+    assert not result.correct
+    assert result.message.startswith("this check walks graphs made with your Value, and your "
+                                     "Value (piece `value`, above) is not right yet: `_prev` is a set")
