@@ -161,7 +161,8 @@ def _stale_at(n: dict) -> dict[str, float]:
 # x = 3, then 4, in the notebook; a student's own pair keeps the slips' numbers apart
 _STALE = Variant(
     {"x0": 3.0, "x1": 4.0},
-    lambda rng: {"x0": float(rng.choice((2, 5, 6, 7, -2, -3))), "x1": float(rng.choice((3, 4, 8, 9, -4)))},
+    lambda rng: {"x0": float(rng.choice((2, 4, 5, 6, -2, -4, -5))),  # never ±3: y.data 10
+                 "x1": float(rng.choice((3, 4, 8, 9, -4)))},
     lambda n: f"x = Value({n['x0']:g}); y = x * x + 1; x.data = {n['x1']:g}",
     valid=lambda n: abs(n["x0"]) != abs(n["x1"]) and distinct(*_stale_at(n).values()),
     derived=_stale_at,
