@@ -134,15 +134,17 @@ def test_no_module_constant_of_the_copy_passes_a_check(copy):
 
 # ------------------------------------------------------------ per-student numbers
 
+# each exercise with per-student numbers, and the right check arguments for this kernel's id
 VARIANTS = {
-    nb01.forward_vs_central: lambda: nb01._errors()[1:],
-    nb01.partial_slopes: lambda: nb01._partials(),
-    nb02.composition_slope: lambda: nb02._composition()["right"],
-    nb02.diamond_paths: lambda: nb02._paths(),
-    nb03.stale_value: lambda: nb03._stale_value()["stored"],
-    nb04.hand_gradients: lambda: nb04._engine_gradients(nb04.hand_gradients_expression,
-                                                        nb04._HAND.numbers()),
-    nb04.reuse_grad: lambda: _reuse_grad(),
+    nb01.forward_vs_central: lambda: (nb01._errors()[1:],),
+    nb01.partial_slopes: lambda: (nb01._partials(),),
+    nb02.composition_slope: lambda: (nb02._composition()["right"],),
+    nb02.diamond_paths: lambda: (nb02._paths(),),
+    nb03.stale_value: lambda: (nb03._stale_value()["stored"],),
+    nb04.hand_gradients: lambda: (nb04._engine_gradients(nb04.hand_gradients_expression,
+                                                         nb04._HAND.numbers()),),
+    nb04.reuse_grad: lambda: (_reuse_grad(),),
+    nb05.neuron_by_hand: lambda: nb05._neuron_reference()[1:3],
 }
 
 
@@ -179,11 +181,11 @@ def test_each_student_gets_their_own_numbers_and_checks_against_them(exercise, a
         seen.add(tuple(numbers.values()))
         answer = VARIANTS[exercise]()
         capsys.readouterr()
-        assert exercise.check(answer) is True
+        assert exercise.check(*answer) is True
         out = capsys.readouterr().out
         assert f"Your numbers (student {who}): {exercise.variant.shown()}" in out
         if numbers != exercise.variant.default:  # the notebook's answer is not theirs
-            assert exercise.check(default_answer) is False
+            assert exercise.check(*default_answer) is False
         exercise.check(...)  # the prompt: the cell with `...` prints the numbers to use
         assert f"{NOT_ANSWERED}" in capsys.readouterr().out
         # hints and the worked solution speak of the student's numbers, and it passes
