@@ -145,6 +145,7 @@ VARIANTS = {
                                                          nb04._HAND.numbers()),),
     nb04.reuse_grad: lambda: (_reuse_grad(),),
     nb05.neuron_by_hand: lambda: nb05._neuron_reference()[1:3],
+    nb06.output_bias_gradient: lambda: (nb06._bias_gradient(),),
 }
 
 
