@@ -146,6 +146,9 @@ VARIANTS = {
     nb04.reuse_grad: lambda: (_reuse_grad(),),
     nb05.neuron_by_hand: lambda: nb05._neuron_reference()[1:3],
     nb06.output_bias_gradient: lambda: (nb06._bias_gradient(),),
+    nb07.hinge_values: lambda: ([nb07._hinge(y, s) for y, s in
+                                 nb07._pairs_of(nb07.hinge_values.variant.numbers())],),
+    nb07.misclassified: lambda: (sorted(nb07._table_sets(nb07.misclassified.variant.numbers())[0]),),
 }
 
 
