@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets bench-tensor torch-check mutation setup setup-dev clean python-check
+.PHONY: course test notebooks student bench bench-widgets bench-tensor torch-check mutation setup setup-dev clean python-check
 
 course:
 	@$(MAKE) --no-print-directory python-check
@@ -31,6 +31,13 @@ notebooks:
 	PYTHON=$(PYTHON) bash tools/system-deps.sh course
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
+
+# the students' copy: notebooks and package without the exercises' worked solutions
+# (tools/student_build.py says what else differs); STUDENT_OUT changes where it goes
+STUDENT_OUT ?= build/student
+student:
+	@$(MAKE) --no-print-directory python-check
+	$(PYTHON) tools/student_build.py --out $(STUDENT_OUT)
 
 bench: setup-dev bench-tensor bench-widgets
 	$(PY) bench/bench_training.py

@@ -31,6 +31,7 @@ import pytest
 
 from backproplab.engine import Value, weighted_sum
 from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from course_text import HINT_OFFER, NOT_ANSWERED, NOT_YET, RIGHT_MARK, WRONG_MARK
 
 # the time limit the endless-loop cases run under (the notebooks' checks use 3 seconds)
 SHORT_LIMIT = 0.2
@@ -1142,16 +1143,16 @@ INTERNALS = ("Traceback", "_check", "Verdict", "AnswerForm", "object at 0x", "<m
 
 def verdict_lines(out: str) -> list[str]:
     return [line for line in out.splitlines()
-            if line.startswith(("✓", "✗")) or "not answered yet" in line]
+            if line.startswith((RIGHT_MARK, WRONG_MARK)) or NOT_ANSWERED in line]
 
 
 def assert_one_plain_sentence(out: str, title: str) -> None:
     lines = verdict_lines(out)
     assert len(lines) == 1, out[-2000:]
     line = lines[0]
-    assert line.startswith((f"✗ {title}: not yet. ", f"{title}: not answered yet.")), line
+    assert line.startswith((NOT_YET.format(title=title) + " ", f"{title}: {NOT_ANSWERED}.")), line
     assert not any(word in line for word in INTERNALS), line
-    assert re.search(r"[.!?)`]( Try `\.hint\(\)` if you are stuck\.)?$", line), line
+    assert re.search(rf"[.!?)`]( {re.escape(HINT_OFFER)})?$", line), line
 
 
 # ------------------------------------------------------------------ the tests

@@ -12,6 +12,7 @@ import math
 
 from ..engine import Value, topological_order
 from . import AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number, read_numbers
+from .variants import Variant, distinct
 
 __all__ = ["neuron_by_hand", "sigmoid_derivative", "tanh_from_exp", "slowest_neuron"]
 
@@ -24,9 +25,9 @@ _NEURON = {"x1": 2.0, "x2": -1.0, "w1": 0.5, "w2": -0.5, "b": -0.25}
 _UPSTREAM = 3.0  # dL/do for L = 3 * o
 
 
-def _neuron_reference() -> tuple[float, float, float, float]:
+def _neuron_at(numbers: dict) -> tuple[float, float, float, float]:
     """(n, o, dL/dw1, dL/dn) computed by the engine, for the checks and the messages."""
-    v = {name: Value(x, label=name) for name, x in _NEURON.items()}
+    v = {name: Value(x, label=name) for name, x in numbers.items()}
     n = v["x1"] * v["w1"] + v["x2"] * v["w2"] + v["b"]
     o = n.tanh()
     loss = _UPSTREAM * o
@@ -34,11 +35,47 @@ def _neuron_reference() -> tuple[float, float, float, float]:
     return n.data, o.data, v["w1"].grad, n.grad
 
 
+def _neuron_slips(k: dict) -> list[float]:
+    """dL/dw1, then what each slip of _check_neuron gives (and n, for o's slip)."""
+    n, o, dw1, dn = _neuron_at(k)
+    local = 1 - o**2
+    return [dw1, dw1 / _UPSTREAM, dn, _UPSTREAM * (1 - n**2) * k["x1"],
+            _UPSTREAM * local * k["w1"], _UPSTREAM * local * k["x2"], -dw1, 2 * dw1]
+
+
+def _neuron_derived(k: dict) -> dict:
+    n, o, dw1, _ = _neuron_at(k)
+    return {"n": n, "o": f"{o:.4f}", "dw1": f"{dw1:.4f}"}
+
+
+# a student's own neuron: n between 0.4 and 1.6 (tanh neither flat nor straight there),
+# and every slip's number apart from the others and from o, n
+_NEURON_VARIANT = Variant(
+    _NEURON,
+    lambda rng: {"x1": rng.choice((1.5, 2.0, 2.5, -1.5, -2.0)),
+                 "x2": rng.choice((-1.0, 1.0, 0.5, -0.5, 1.5)),
+                 "w1": rng.choice((0.5, -0.5, 0.25, 0.75, -0.75)),
+                 "w2": rng.choice((-0.5, 0.5, 0.25, -0.25)),
+                 "b": rng.choice((-0.25, 0.25, 0.1, -0.1, 0.5))},
+    lambda k: (f"x1 = {k['x1']:g}, x2 = {k['x2']:g}, w1 = {k['w1']:g}, w2 = {k['w2']:g}, "
+               f"b = {k['b']:g}, and L = 3 * o"),
+    valid=lambda k: (0.4 < abs(_neuron_at(k)[0]) < 1.6 and k["x1"] != k["w1"]
+                     and distinct(*_neuron_slips(k), gap=1e-2)
+                     and distinct(_neuron_at(k)[0], _neuron_at(k)[1], gap=1e-2)),
+    derived=_neuron_derived,
+)
+
+
+def _neuron_reference() -> tuple[float, float, float, float]:
+    """(n, o, dL/dw1, dL/dn) for this student's neuron (the notebook's without an id)."""
+    return _neuron_at(_NEURON_VARIANT.numbers())
+
+
 def _check_neuron(o_answer: object, dl_dw1: object) -> Verdict:
     o = read_number(o_answer, "o_answer")
     grad = read_number(dl_dw1, "dL_dw1")
     n_true, o_true, dw1_true, dn_true = _neuron_reference()
-    k = _NEURON
+    k = _NEURON_VARIANT.numbers()
     if not close(o, o_true, 1e-4):
         if close(o, n_true, 1e-4):
             return Verdict(False, f"o: {o:g} is n, the sum before the activation; "
@@ -84,21 +121,22 @@ neuron_by_hand = Exercise(
         "Backward: dL/dw1 = dL/do * do/dn * dn/dw1.",
         "dL/do = 3 because L = 3 * o. do/dn = 1 - o**2 (the tanh derivative). "
         "dn/dw1 = x1 (the + passes the gradient on, the * multiplies by the other factor).",
-        "n = 0.5*2.0 + (-0.5)*(-1.0) - 0.25 = 1.25 and o = math.tanh(1.25). Now multiply "
-        "the three local slopes of hint 2.",
+        "n = ({w1})*({x1}) + ({w2})*({x2}) + ({b}) = {n} and o = math.tanh({n}). Now "
+        "multiply the three local slopes of hint 2.",
     ],
     solution=(
-        "n = 0.5 * 2.0 + (-0.5) * (-1.0) + (-0.25)   # 1.25\n"
-        "o = math.tanh(n)                             # 0.8483\n"
-        "dL_dw1 = 3 * (1 - o**2) * 2.0                # dL/do * do/dn * dn/dw1 = 1.6825\n"
+        "n = ({w1}) * ({x1}) + ({w2}) * ({x2}) + ({b})   # {n}\n"
+        "o = math.tanh(n)                             # {o}\n"
+        "dL_dw1 = 3 * (1 - o**2) * ({x1})                # dL/do * do/dn * dn/dw1 = {dw1}\n"
         "\n"
         "Check it with the engine:\n"
-        "x1, x2, w1, w2, b = Value(2.0), Value(-1.0), Value(0.5), Value(-0.5), Value(-0.25)\n"
+        "x1, x2, w1, w2, b = Value({x1}), Value({x2}), Value({w1}), Value({w2}), Value({b})\n"
         "loss = 3 * (x1*w1 + x2*w2 + b).tanh()\n"
         "loss.backward(); print(w1.grad)"
     ),
     expects="two numbers, o and dL/dw1",
     usage="check(o_answer, dL_dw1)",
+    variant=_NEURON_VARIANT,
 )
 
 # -------------------------------------------------------------- sigmoid_derivative

@@ -15,6 +15,7 @@ from ..engine import Value
 from ..nn import MLP
 from . import (AnswerForm, Exercise, Verdict, _items, call, close, need_function, read_count,
                read_number, same)
+from .variants import Variant, distinct
 
 __all__ = ["count_parameters", "output_bias_gradient", "training_step", "diverging_rates"]
 
@@ -98,16 +99,49 @@ _YPRED = (0.5, 0.4, -0.7, 0.3)
 _YS = (1.0, -1.0, -1.0, 1.0)
 
 
-def _bias_gradient() -> float:
+def _gradient_of(ypred: Sequence[float]) -> float:
     """dL/db computed with the engine.
 
     Each prediction is tanh(n_i) with n_i = (rest of the sum) + b: the same b in all four.
     """
     b = Value(0.0, label="b")
-    preds = [(b + math.atanh(yp)).tanh() for yp in _YPRED]
+    preds = [(b + math.atanh(yp)).tanh() for yp in ypred]
     loss = sum((yp - y) ** 2 for yp, y in zip(preds, _YS))
     loss.backward()
     return b.grad
+
+
+def _ypred_slips(n: dict) -> list[float]:
+    """dL/db, then the numbers the slips of _check_output_bias_gradient give."""
+    pairs = list(zip(n.values(), _YS))
+    g = _gradient_of(list(n.values()))
+    return [g, sum(2 * (yp - y) for yp, y in pairs), g / 2, -g,
+            sum(2 * (yp - y) * (1 + yp**2) for yp, y in pairs),
+            sum(2 * (yp - y) * (1 - math.tanh(yp) ** 2) for yp, y in pairs), g / len(pairs)]
+
+
+def _ypred_derived(n: dict) -> dict:
+    yp = n["p0"]
+    shares = [2 * (p - y) * (1 - p**2) for p, y in zip(n.values(), _YS)]
+    return {"first": 2 * (yp - 1.0) * (1 - yp**2), "answer": f"{sum(shares):.4g}",
+            "shares": " + ".join(f"{x:.4g}" for x in shares).replace("+ -", "- ")}
+
+
+# a student's own predictions, with the same targets; every slip gives its own number
+_YPRED_VARIANT = Variant(
+    dict(zip(("p0", "p1", "p2", "p3"), _YPRED)),
+    lambda rng: {"p0": rng.choice((0.5, 0.6, 0.2, 0.7)), "p1": rng.choice((0.4, 0.1, -0.2, 0.3)),
+                 "p2": rng.choice((-0.7, -0.5, -0.8, -0.1)), "p3": rng.choice((0.3, 0.6, -0.4, 0.8))},
+    lambda n: (f"ypred = [{', '.join(f'{v:g}' for v in n.values())}], "
+               f"ys = [{', '.join(f'{v:g}' for v in _YS)}]"),
+    valid=lambda n: abs(_ypred_slips(n)[0]) > 0.05 and distinct(*_ypred_slips(n), gap=1e-2),
+    derived=_ypred_derived,
+)
+
+
+def _bias_gradient() -> float:
+    """dL/db for this student's predictions (the notebook's without an id)."""
+    return _gradient_of(list(_YPRED_VARIANT.numbers().values()))
 
 
 def _check_output_bias_gradient(answer: object) -> Verdict:
@@ -115,7 +149,7 @@ def _check_output_bias_gradient(answer: object) -> Verdict:
     expected = _bias_gradient()
     if close(got, expected, 1e-6):
         return Verdict(True, f"dL/db = {expected:.4f}: four contributions, added.")
-    pairs = list(zip(_YPRED, _YS))
+    pairs = list(zip(_YPRED_VARIANT.numbers().values(), _YS))
     slips = [
         (sum(2 * (yp - y) for yp, y in pairs),
          "that skips the tanh: each prediction is tanh(n_i), so multiply each sample's "
@@ -147,16 +181,17 @@ output_bias_gradient = Exercise(
         "of four chain-rule products, one per sample.",
         "For sample i: dL/dypred_i = 2 * (ypred_i - y_i), dypred_i/dn_i = 1 - ypred_i**2 "
         "(tanh), dn_i/db = 1.",
-        "The first sample's share is 2 * (0.5 - 1.0) * (1 - 0.5**2) = -0.75. Work out the "
+        "The first sample's share is 2 * ({p0} - 1.0) * (1 - {p0}**2) = {first}. Work out the "
         "other three the same way and add.",
     ],
     solution=(
-        "ypred = [0.5, 0.4, -0.7, 0.3]\n"
+        "ypred = [{p0}, {p1}, {p2}, {p3}]\n"
         "ys = [1.0, -1.0, -1.0, 1.0]\n"
         "answer = sum(2 * (yp - y) * (1 - yp**2) for yp, y in zip(ypred, ys))\n"
-        "# -0.75 + 2.352 + 0.306 - 1.274 = 0.634"
+        "# {shares} = {answer}"
     ),
     expects="one number, dL/db",
+    variant=_YPRED_VARIANT,
 )
 
 # ------------------------------------------------------------------- training_step
