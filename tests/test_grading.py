@@ -31,6 +31,7 @@ RIGHT = {
     ),
     "forward_vs_central": "nb01.forward_vs_central.check((0.31, 0.01))\n",
     "partial_slopes": "nb01.partial_slopes.check((19, -12, 2))\n",
+    "choosing_h": "nb01.choosing_h.check((1e-5, 'round-off'))\n",
 }
 WRONG = {
     "numerical_gradient": (
@@ -41,6 +42,7 @@ WRONG = {
     ),
     "forward_vs_central": "nb01.forward_vs_central.check((0.01, 0.31))\n",
     "partial_slopes": "nb01.partial_slopes.check((19, 12, 2))\n",
+    "choosing_h": "nb01.choosing_h.check((1e-12, 'round-off'))\n",
 }
 
 
@@ -90,7 +92,8 @@ def test_a_complete_submission_is_all_right(graded):
 def test_a_partial_submission_lists_what_is_not_answered(graded):
     assert statuses(graded, "partial") == {"numerical_gradient": "not answered",
                                            "forward_vs_central": "not answered",
-                                           "partial_slopes": "right"}
+                                           "partial_slopes": "right",
+                                           "choosing_h": "not answered"}
 
 
 def test_wrong_answers_carry_the_checks_message(graded):
@@ -120,9 +123,9 @@ def test_a_file_that_is_not_a_notebook_gets_a_row_saying_so(graded):
 def test_the_summary_counts_each_student(graded):
     lines = graded["summary"].splitlines()
     assert lines[0] == GRADES_SUMMARY_HEADER
-    assert "complete,3,0,0,0" in lines
-    assert "partial,1,0,2,0" in lines
-    assert "wrong,0,3,0,0" in lines
+    assert "complete,4,0,0,0" in lines
+    assert "partial,1,0,3,0" in lines
+    assert "wrong,0,4,0,0" in lines
     assert "garbled,0,0,0,1" in lines
 
 

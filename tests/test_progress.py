@@ -36,8 +36,8 @@ def test_the_table_says_how_many_are_right(capsys):
     nb02.composition_slope.check(1e9)
     table = progress(["nb01", "nb02"])
     text = repr(table)
-    assert text.splitlines()[0] == PROGRESS_SUMMARY.format(right=1, total=6, wrong=1,
-                                                           unanswered=4)
+    assert text.splitlines()[0] == PROGRESS_SUMMARY.format(right=1, total=7, wrong=1,
+                                                           unanswered=5)
     assert f"{RIGHT_MARK} nb01.partial_slopes" in text
     html = table._repr_html_()
     assert "Partial slopes" in html and "right" in html

@@ -237,7 +237,8 @@ def answers_for(who):
     try:
         return {"numerical_gradient": NUMERICAL_GRADIENT,
                 "forward_vs_central": f"nb01.forward_vs_central.check({nb01._errors()[1:]!r})\n",
-                "partial_slopes": f"nb01.partial_slopes.check({nb01._partials()!r})\n"}
+                "partial_slopes": f"nb01.partial_slopes.check({nb01._partials()!r})\n",
+                "choosing_h": "nb01.choosing_h.check((1e-5, 'round-off'))\n"}
     finally:
         student_id(None)
 
@@ -318,13 +319,13 @@ def graded_by_notebook(copy, tmp_path_factory):
 def test_grading_the_copy_with_the_notebooks_own_ids(graded_by_notebook):
     rows, stdout = graded_by_notebook
     assert {e: r["status"] for (s, e), r in rows.items() if s == "complete"} == dict.fromkeys(
-        ("numerical_gradient", "forward_vs_central", "partial_slopes"), "right")
+        ("numerical_gradient", "forward_vs_central", "partial_slopes", "choosing_h"), "right")
     assert rows[("wrong", "forward_vs_central")]["status"] == "wrong"
     assert "swapped" in rows[("wrong", "forward_vs_central")]["message"]
     assert rows[("wrong", "partial_slopes")]["status"] == "not answered"
     assert all(rows[("dave", e)]["status"] == "right" and rows[("dave", e)]["student_id"] == "dave"
                for e in ("forward_vs_central", "partial_slopes"))
-    assert "complete,3,0,0,0" in stdout and "wrong,0,1,2,0" in stdout
+    assert "complete,4,0,0,0" in stdout and "wrong,0,1,3,0" in stdout
 
 
 def exercises(module):
