@@ -221,7 +221,7 @@ def draw_graph(
     max_nodes: int = 300,
     grads: dict[Value, float] | None = None,
     show_names: bool = False,
-    max_width: float | None = 9.0,
+    max_width: float | None = 8.0,
     max_height: float | None = None,
 ) -> GraphDrawing:
     """Draw the graph that computed `root`: a node per Value, a small node per operation.
@@ -237,9 +237,10 @@ def draw_graph(
     - `grads`: gradients to show instead of each value's `.grad` (the backprop stepper
       uses it to show a backward pass part-way through); values missing from it show 0.
     - `show_names=True` names unlabelled values `n<i>`, as the text outline does.
-    - `max_width`: a drawing wider than this many inches is scaled down to it (9 inches
-      fits a notebook's output column, where JupyterLab shows an SVG at its natural size
-      and cuts off what does not fit); `None` keeps the natural size.
+    - `max_width`: a drawing wider than this many inches is scaled down to it (8 inches,
+      768 px, fits JupyterLab's output column in a 1280 px window with the file browser
+      open, where an SVG shows at its natural size and what does not fit is cut off);
+      `None` keeps the natural size.
     - `max_height`: likewise for the height, in inches (a widget that shows the drawing
       beside its controls keeps it on one laptop screen); `None`: no limit.
 
