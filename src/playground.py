@@ -49,7 +49,7 @@ DATASETS = {
     "xor": (lambda n, noise, seed: _data.make_xor(n, noise, seed), 0.3, 1.5),
     "gaussians": (lambda n, noise, seed: _data.make_gaussians(n, noise, seed, distance=2.0), 0.4, 1.2),
     "moons": (lambda n, noise, seed: _data.make_moons(n, noise, seed), 0.1, 2.0),
-    "spiral": (lambda n, noise, seed: _data.make_spiral(n, noise, seed), 0.05, 2.8),
+    "spiral": (lambda n, noise, seed: _data.make_spiral(n, noise, seed), 0.02, 2.8),
 }
 _MOONS_CENTRE = np.array([0.5, 0.25])  # the moons' middle, moved to (0, 0)
 
@@ -169,8 +169,8 @@ class Playground:
 
     def __init__(self, dataset: str = "circles", *, noise: float | None = None,
                  points: int = 200, test_fraction: float = 0.5, data_seed: int = 0,
-                 features: Sequence[str] = ("x1", "x2"), hidden: Sequence[int] = (4, 2),
-                 activation: str = "tanh", learning_rate: float = 0.03, batch_size: int = 10,
+                 features: Sequence[str] = ("x1", "x2"), hidden: Sequence[int] = (4, 4),
+                 activation: str = "tanh", learning_rate: float = 0.1, batch_size: int = 10,
                  regularization: str | None = None, regularization_rate: float = 0.0,
                  engine: str = "tensor", seed: int = 0) -> None:
         self._settings: dict = {}
@@ -658,7 +658,7 @@ def _column_and_row(hidden: Sequence[int], index: int) -> tuple[int, int]:
 class _BoundaryPanel:
     """The decision boundary: the plane coloured by the network's score (blue: class 1,
     orange: class 0, paler near the boundary), the training points filled and the test
-    points drawn as rings."""
+    points drawn as rings with a white middle."""
 
     RESOLUTION = 60
 
@@ -666,10 +666,13 @@ class _BoundaryPanel:
         self.ax = ax
         self.extent = None
         self.image = ax.imshow(np.zeros((self.RESOLUTION, self.RESOLUTION)), cmap=_heat_map(),
-                               vmin=-1.5, vmax=1.5, interpolation="bilinear", zorder=0)
-        self.train = ax.scatter([], [], s=16, edgecolors="white", linewidths=0.6, zorder=2,
+                               vmin=-1.5, vmax=1.5, interpolation="bilinear", alpha=0.7,
+                               zorder=0)
+        # training points filled, test points as rings with a white middle: both show
+        # their class on either colour of the background
+        self.train = ax.scatter([], [], s=18, edgecolors="#222222", linewidths=0.5, zorder=2,
                                 label="training")
-        self.test = ax.scatter([], [], s=18, facecolors="none", linewidths=1.3, zorder=2,
+        self.test = ax.scatter([], [], s=20, facecolors="white", linewidths=1.6, zorder=2,
                                label="test")
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂", labelpad=0)
@@ -735,12 +738,14 @@ class _LossPanel:
 def plot_playground(pg: Playground, *, selected: str | None = None):
     """The widget's three pictures as one static figure: the network with a heatmap per
     neuron, the decision boundary with the training and test points, and the loss curves."""
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
 
     if not isinstance(pg, Playground):
         raise TypeError(f"plot_playground needs a Playground, got {_describe(pg)}")
-    fig = Figure(figsize=(12.5, 3.7), dpi=80, layout="constrained")
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.55, 1, 1.1]})
+    # made by pyplot and closed at once, as viz's plots are: Jupyter shows it once
+    fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.7), dpi=80, layout="constrained",
+                             gridspec_kw={"width_ratios": [1.55, 1, 1.1]})
+    plt.close(fig)
     _NetworkPanel(axes[0]).update(pg, selected)
     axes[0].set_title(_network_title(pg), fontsize=10)
     _BoundaryPanel(axes[1]).update(pg)

@@ -1020,7 +1020,7 @@ e.wrong += [("weights only", (64 * 64 + 64 * 10,), "weights only"),
             ("the sizes", (shapes,), None)]
 
 
-# notebook 09: one spiral trained to the target (about 2 s), shared by its answers
+# notebook 09: one spiral trained to the target (about 1 s), shared by its answers
 def _spiral_answers():
     import copy
     from types import SimpleNamespace
@@ -1029,7 +1029,7 @@ def _spiral_answers():
 
     sin4 = ("x1", "x2", "sin(x1)", "sin(x2)")
     pg = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],
-                    learning_rate=0.1).train(600)
+                    learning_rate=0.1).train(300)
     scalar = copy.deepcopy(pg)
     scalar.set(engine="scalar", learning_rate=0.01)  # training settings: the weights stay
     short = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],

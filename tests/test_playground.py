@@ -234,7 +234,7 @@ def test_changing_data_network_and_activation_redraws_boundary_and_heatmaps(lab)
     pg = lab.playground
     assert (pg.dataset, pg.hidden, pg.activation) == ("spiral", [8, 8, 5], "relu")
     assert pg.features == ("x1", "x2", "sin(x1)") and pg.steps == 0
-    assert c["noise"].value == 0.05  # the spiral's own noise
+    assert c["noise"].value == 0.02  # the spiral's own noise
     assert lab.last_error is None
 
 
