@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets bench-tensor mutation setup setup-dev clean python-check
+.PHONY: course test notebooks bench bench-widgets bench-tensor bench-playground mutation setup setup-dev clean python-check
 
 course:
 	@$(MAKE) --no-print-directory python-check
@@ -32,12 +32,16 @@ notebooks:
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
-bench: setup-dev bench-tensor bench-widgets
+bench: setup-dev bench-tensor bench-widgets bench-playground
 	$(PY) bench/bench_training.py
 
 # the widgets in the kernel: graph redraws, the dashboards' steps/s and redraws/s, the lab
 bench-widgets: setup-dev
 	$(PY) bench/bench_widgets.py
+
+# notebook 09's Playground: steps/s of each engine, and Play's steps/s and pictures/s
+bench-playground: setup-dev
+	$(PY) bench/bench_playground.py
 
 # notebook 08's table: micrograd, the scalar engine, Tensor, numpy by hand (and PyTorch
 # CPU when .venv-torch or the course's Python has it; never a course requirement)

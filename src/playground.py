@@ -802,7 +802,7 @@ def _slider_style() -> dict:
     return {"description_width": "92px"}
 
 
-def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 150,
+def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 120,
                **settings):
     """TensorFlow Playground in the notebook, on the course's engines: a `Lab` widget.
 
