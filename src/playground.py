@@ -799,7 +799,7 @@ class _LivePanel:
 
 
 def _slider_style() -> dict:
-    return {"description_width": "92px"}
+    return {"description_width": "94px"}
 
 
 def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 120,
@@ -839,7 +839,7 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     lab.playground = pg
     s = _slider_style()
     def narrow() -> W.Layout:  # one each: a layout shared by two widgets hides both
-        return W.Layout(width="250px")
+        return W.Layout(width="258px")
 
     # ---- controls
     c = {}
@@ -855,7 +855,7 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                                     layout=narrow())
     c["regenerate"] = W.Button(description="Regenerate", icon="refresh",
                                tooltip="new points from the next seed",
-                               layout=W.Layout(width="112px"))
+                               layout=W.Layout(width="118px", min_width="118px"))
     lab.seed_text = seed_text = W.HTML()
     c["features"] = {f: W.ToggleButton(value=f in pg.features, description=FEATURE_LABELS[f],
                                        tooltip=f"feed {FEATURE_LABELS[f]} to the network",
@@ -864,9 +864,11 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     c["hidden_layers"] = W.IntSlider(min=0, max=LIMITS["hidden_layers"][1], value=len(pg.hidden),
                                      description="hidden layers", continuous_update=False,
                                      style=s, layout=narrow())
-    c["neurons"] = [W.IntSlider(min=1, max=8, value=pg.hidden[i] if i < len(pg.hidden) else 4,
-                                description=f"layer {i + 1} neurons", continuous_update=False,
-                                style=s, layout=narrow()) for i in range(LIMITS["hidden_layers"][1])]
+    # neurons per hidden layer: a box each, 1 to 8 (the box refuses anything else)
+    c["neurons"] = [W.BoundedIntText(min=1, max=8, value=pg.hidden[i] if i < len(pg.hidden) else 4,
+                                     tooltip=f"neurons in hidden layer {i + 1} (1 to 8)",
+                                     layout=W.Layout(width="46px"))
+                    for i in range(LIMITS["hidden_layers"][1])]
     c["activation"] = W.Dropdown(options=list(ACTIVATIONS), value=pg.activation,
                                  description="activation", style=s, layout=narrow())
     c["learning_rate"] = W.SelectionSlider(options=_with(_LEARNING_RATES, pg.learning_rate),
@@ -877,13 +879,13 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                                   layout=narrow())
     c["regularization"] = W.Dropdown(options=[_NO_REGULARIZATION, "L1", "L2"],
                                      value=pg.regularization or _NO_REGULARIZATION,
-                                     description="regularisation", style=s, layout=narrow())
+                                     description="L1 / L2", style=s, layout=narrow())
     c["regularization_rate"] = W.SelectionSlider(
         options=_with(_REGULARIZATION_RATES, pg.regularization_rate),
-        value=pg.regularization_rate, description="its rate", continuous_update=False, style=s,
+        value=pg.regularization_rate, description="L1 / L2 rate", continuous_update=False, style=s,
         layout=narrow())
     c["engine"] = W.ToggleButtons(options=list(ENGINES), value=pg.engine, description="engine",
-                                  style={"description_width": "92px", "button_width": "70px"},
+                                  style={"description_width": "50px", "button_width": "62px"},
                                   tooltips=["backproplab.tensor: one numpy array per layer",
                                             "backproplab.engine: one Value per number"])
     # Play is the play / pause buttons; its own ticks are not used (see training_dashboard)
@@ -936,8 +938,8 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                     f"{100 * p.train_accuracy:.0f}%, test {100 * p.test_accuracy:.0f}% &nbsp; "
                     "press Play or Step to train")
         lab.status.value = text
-        seed_text.value = (f"data seed <b>{p.data_seed}</b>: {len(p.y_train)} training, "
-                           f"{len(p.y_test)} test points")
+        seed_text.value = (f"data seed <b>{p.data_seed}</b><br>{len(p.y_train)} train, "
+                           f"{len(p.y_test)} test")
 
     def show_neuron() -> None:
         p = lab.playground
@@ -946,23 +948,29 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
         index = names.index(chosen)
         column, row = _column_and_row(p.hidden, index)
         info = p.neuron(column, row)
-        rows = []
+        # one column per input (and the bias): three rows, whatever the neuron's size
         grads = info["weight_grads"]
+        heads, weights, gradients = [], [], []
         for k, (source, w) in enumerate(zip(info["inputs"], info["weights"])):
-            g = f"{grads[k]:+.4f}" if grads is not None else "–"
+            short = source.replace("neuron ", "n").replace(" of layer ", " of L")
+            heads.append(f"<th title='from {_escape(source)}'>{_escape(short)}</th>")
             colour = _BLUE if w >= 0 else _ORANGE
-            rows.append(f"<tr><td>from {_escape(source)}</td>"
-                        f"<td style='color:{colour}; text-align:right'>{w:+.4f}</td>"
-                        f"<td style='text-align:right'>{g}</td></tr>")
-        bias_grad = f"{info['bias_grad']:+.4f}" if info["bias_grad"] is not None else "–"
-        rows.append(f"<tr><td>bias</td><td style='text-align:right'>{info['bias']:+.4f}</td>"
-                    f"<td style='text-align:right'>{bias_grad}</td></tr>")
+            weights.append(f"<td style='color:{colour}'>{w:+.3f}</td>")
+            gradients.append(f"<td>{grads[k]:+.4f}</td>" if grads is not None else "<td>–</td>")
+        heads.append("<th>bias</th>")
+        weights.append(f"<td>{info['bias']:+.3f}</td>")
+        gradients.append(f"<td>{info['bias_grad']:+.4f}</td>" if info["bias_grad"] is not None
+                         else "<td>–</td>")
         when = f"at step {p.steps}" if p.steps else "(no step yet)"
         lab.neuron_info.value = (
-            f"<div style='font-size:12px'><b>{_escape(info['name'])}</b>: incoming weights and "
-            f"d(loss)/d(weight) {when}<table style='font-family:monospace; border-spacing:10px 0'>"
-            "<tr><th style='text-align:left'>input</th><th>weight</th><th>gradient</th></tr>"
-            + "".join(rows) + "</table></div>")
+            f"<div style='font-size:12px'><b>{_escape(info['name'])}</b>: its incoming weights, "
+            f"and their gradients d(loss)/d(weight) {when}"
+            "<table style='font-family:monospace; font-size:11px; border-spacing:8px 0; "
+            "text-align:right'>"
+            f"<tr><th style='text-align:left'>from</th>{''.join(heads)}</tr>"
+            f"<tr><th style='text-align:left'>weight</th>{''.join(weights)}</tr>"
+            f"<tr><th style='text-align:left'>gradient</th>{''.join(gradients)}</tr>"
+            "</table></div>")
 
     def redraw() -> None:
         state["drawn_at"] = time.perf_counter()
@@ -1142,17 +1150,17 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
 
     def column(title: str, *children) -> W.VBox:
         return W.VBox([W.HTML(f"<b>{title}</b>"), *children],
-                      layout=W.Layout(margin="0 12px 0 0"))
+                      layout=W.Layout(width="266px", margin="0 4px 0 0"))
 
     lab.children = [
         W.HBox([
             column("Data", c["dataset"], c["noise"], c["points"], c["test_percent"],
                    W.HBox([c["regenerate"], seed_text])),
-            column("Features", W.GridBox(list(c["features"].values()),
-                                         layout=W.Layout(grid_template_columns="repeat(4, 60px)",
-                                                         grid_gap="3px")),
-                   c["activation"]),
-            column("Network", c["hidden_layers"], *c["neurons"]),
+            column("Network", W.GridBox(list(c["features"].values()),
+                                        layout=W.Layout(grid_template_columns="repeat(4, 62px)",
+                                                        grid_gap="2px")),
+                   c["activation"], c["hidden_layers"],
+                   W.HBox([W.Label("neurons", layout=W.Layout(width="98px")), *c["neurons"]])),
             column("Training", c["learning_rate"], c["batch_size"], c["regularization"],
                    c["regularization_rate"]),
         ], layout=W.Layout(flex_flow="row wrap")),

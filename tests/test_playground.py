@@ -296,7 +296,7 @@ def test_choosing_a_neuron_shows_its_weights_and_gradients(lab):
     info = lab.playground.neuron(2, 2)
     text = lab.neuron_info.value
     assert "layer 2, neuron 3" in text and "at step 1" in text
-    assert f"{info['weights'][0]:+.4f}" in text and f"{info['weight_grads'][0]:+.4f}" in text
+    assert f"{info['weights'][0]:+.3f}" in text and f"{info['weight_grads'][0]:+.4f}" in text
     lab.controls["neuron"].value = "layer 1, neuron 1"
     assert lab.network_image.value != before
 
