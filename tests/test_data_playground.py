@@ -109,3 +109,23 @@ def test_shape_arguments(make, name, value, error):
     with pytest.raises(error) as info:
         make(**{name: value})
     assert name in str(info.value) and repr(value) in str(info.value)
+
+
+def test_defaults_are_the_documented_ones():
+    X, y = make_spiral()
+    X_ref, y_ref = make_spiral(200, noise=0.1, seed=0, turns=1.75)
+    np.testing.assert_array_equal(X, X_ref)
+    np.testing.assert_array_equal(y, y_ref)
+    X, y = make_gaussians()
+    X_ref, y_ref = make_gaussians(100, noise=0.3, seed=0, distance=1.0)
+    np.testing.assert_array_equal(X, X_ref)
+    assert X.shape == (100, 2)
+
+
+def test_the_ends_of_the_shape_ranges_are_allowed():
+    X, _ = make_spiral(50, noise=0.0, turns=5)
+    assert np.hypot(X[:, 0], X[:, 1]).max() == pytest.approx(1.0)
+    X, y = make_gaussians(50, noise=0.0, distance=0.0)  # both clouds on the same spot
+    assert (X == 0).all() and set(y.tolist()) == {0, 1}
+    X, _ = make_gaussians(50, noise=0.0, distance=3.0)
+    assert sorted(set(X.ravel().tolist())) == [-1.5, 1.5]
