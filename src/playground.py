@@ -191,13 +191,16 @@ class Playground:
         """Change settings; returns True if that started training again from new weights.
 
         A new data set or network starts again (as in TensorFlow Playground); the learning
-        rate, batch size, regularisation and engine apply from the next step on.
+        rate, batch size, regularisation and engine apply from the next step on. A new
+        `dataset` without a `noise` comes with that data set's own noise.
         """
         known = self.DATA_SETTINGS + self.NETWORK_SETTINGS + self.TRAINING_SETTINGS
         unknown = sorted(set(settings) - set(known))
         if unknown:
             raise TypeError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(known)}")
         new = dict(self._settings)
+        if "dataset" in settings and "noise" not in settings:
+            new["noise"] = None  # a new data set comes with its own noise
         new.update(settings)
         checked = self._check(new)  # raises before anything changes
         old = self._settings

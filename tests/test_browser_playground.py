@@ -10,8 +10,8 @@ pass/fail lines. Screenshots at a laptop's width (1280 px) go to test-artifacts/
 
 from __future__ import annotations
 
+import os
 import re
-import time
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -137,8 +137,8 @@ def test_the_playground_in_the_browser(page, request):
     assert page_errors(page) == [], "after Play and pause"
     screenshot(page, area, "trained")
     rates = ", ".join(f"{n / seconds:.1f}" for n in record["redraws"])
-    loadavg = open("/proc/loadavg").read().split()[0] if __import__("os").path.exists("/proc/loadavg") else "?"
+    load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
     say(request.config,
         f"browser: 09 playground, 2-4-4-6-1 relu on the spiral: {steps - start_step} steps in "
         f"{seconds:.1f} s = {(steps - start_step) / seconds:.0f} steps/s in the page; pictures "
-        f"changed {rates} times/s (network, boundary, loss); load average {loadavg}")
+        f"changed {rates} times/s (network, boundary, loss); load average {load}")

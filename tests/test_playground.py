@@ -117,6 +117,17 @@ def test_changing_data_or_network_starts_again_the_rest_carries_on():
     assert pg.regenerate(0) == 0 and np.array_equal(points, pg.X_train)
 
 
+def test_a_new_data_set_comes_with_its_own_noise():
+    pg = Playground("circles")
+    assert pg.noise == 0.05
+    pg.set(dataset="spiral")
+    assert pg.noise == 0.02
+    pg.set(dataset="xor", noise=0.1)
+    assert pg.noise == 0.1
+    pg.set(points=100)  # the noise chosen stays
+    assert pg.noise == 0.1
+
+
 def test_every_data_set_fills_the_plane_with_both_classes():
     for dataset in ("circles", "xor", "gaussians", "moons", "spiral"):
         pg = Playground(dataset)
