@@ -136,6 +136,20 @@ def test_the_playground_in_the_browser(page, request):
     assert status(area) == (epoch, steps), "it went on training after pause"
     assert page_errors(page) == [], "after Play and pause"
     screenshot(page, area, "trained")
+
+    # the scalar engine carries on from the same weights, with its own step time shown
+    area.locator(".widget-toggle-buttons button", has_text="scalar").click()
+    settle(page, server)
+    area.locator("button", has_text="Step").first.click()
+    try:
+        page.wait_for_function("([el, n]) => el.textContent.includes('(step ' + n + ')')",
+                               arg=[area.element_handle(), steps + 1], timeout=30_000)
+    except Exception:
+        raise AssertionError(f"Step on the scalar engine: {area.inner_text()[:1500]}") from None
+    settle(page, server)
+    assert "scalar engine" in area.inner_text() and "Values a step" in area.inner_text()
+    assert status(area)[1] == steps + 1
+    assert page_errors(page) == [], "after switching to the scalar engine"
     rates = ", ".join(f"{n / seconds:.1f}" for n in record["redraws"])
     load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
     say(request.config,
