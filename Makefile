@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks student bench bench-widgets bench-tensor torch-check mutation setup setup-dev clean python-check
+.PHONY: course test notebooks student bench bench-widgets bench-tensor bench-playground torch-check mutation setup setup-dev clean python-check
 
 course:
 	@$(MAKE) --no-print-directory python-check
@@ -39,12 +39,16 @@ student:
 	@$(MAKE) --no-print-directory python-check
 	$(PYTHON) tools/student_build.py --out $(STUDENT_OUT)
 
-bench: setup-dev bench-tensor bench-widgets
+bench: setup-dev bench-tensor bench-widgets bench-playground
 	$(PY) bench/bench_training.py
 
 # the widgets in the kernel: graph redraws, the dashboards' steps/s and redraws/s, the lab
 bench-widgets: setup-dev
 	$(PY) bench/bench_widgets.py
+
+# notebook 09's Playground: steps/s of each engine, and Play's steps/s and pictures/s
+bench-playground: setup-dev
+	$(PY) bench/bench_playground.py
 
 # notebook 08's table: micrograd, the scalar engine, Tensor, numpy by hand (and PyTorch
 # CPU when .venv-torch or the course's Python has it; never a course requirement)

@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from backproplab.engine import Value, weighted_sum
-from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
 from course_text import HINT_OFFER, NOT_ANSWERED, NOT_YET, RIGHT_MARK, WRONG_MARK
 
 # the time limit the endless-loop cases run under (the notebooks' checks use 3 seconds)
@@ -1096,6 +1096,69 @@ e.wrong += [("weights only", (64 * 64 + 64 * 10,), "weights only"),
             ("the sizes", (shapes,), None)]
 
 
+# notebook 09: one spiral trained to the target (about 1 s), shared by its answers
+def _spiral_answers():
+    import copy
+    from types import SimpleNamespace
+
+    from backproplab.playground import Playground
+
+    sin4 = ("x1", "x2", "sin(x1)", "sin(x2)")
+    pg = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],
+                    learning_rate=0.1).train(300)
+    scalar = copy.deepcopy(pg)
+    scalar.set(engine="scalar", learning_rate=0.01)  # training settings: the weights stay
+    short = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],
+                       learning_rate=0.1).train(30)
+    relabelled = copy.deepcopy(short)  # test labels set to its own predictions
+    relabelled.y_test = (relabelled.scores(relabelled.X_test) > 0).astype(int)
+    tampered = copy.deepcopy(pg)
+    tampered.weights = tampered.weights[:-1]
+    return pg, scalar, SimpleNamespace(playground=pg), short, relabelled, tampered
+
+
+_pg, _pg_scalar, _pg_widget, _pg_short, _pg_relabelled, _pg_tampered = _spiral_answers()
+e = entry(nb09.spiral_challenge)
+e.right += [("trained Playground", (_pg,)), ("the widget", (_pg_widget,)),
+            ("switched to the scalar engine", (_pg_scalar,)),
+            ("a copy", (__import__("copy").deepcopy(_pg),))]
+_P = __import__("backproplab.playground", fromlist=["Playground"]).Playground
+e.wrong += [("untrained", (_P("spiral", points=400, hidden=[8, 8, 4]),), "has not trained yet"),
+            ("trained too little", (_pg_short,), "does not fit even the training points"),
+            ("test labels replaced by its predictions", (_pg_relabelled,), "below 95%"),
+            ("weights cut", (_pg_tampered,), "no longer fit its settings"),
+            ("too many neurons", (_P("spiral", points=400, hidden=[8, 8, 8]),), "at most 20"),
+            ("the moons", (_P("moons", hidden=[4]).train(1),), "the spiral"),
+            ("noise turned down", (_P("spiral", noise=0.0, points=400).train(1),), "noise is 0"),
+            ("more points", (_P("spiral", points=800).train(1),), "at most 400"),
+            ("a small test set", (_P("spiral", points=400, test_fraction=0.2).train(1),), "at least half"),
+            ("its test accuracy", (_pg.test_accuracy,), "Playground you trained"),
+            ("its settings", (_pg.settings,), "Playground you trained")]
+
+e = entry(nb09.xor_features)
+e.right += [("with x1 and x2", (["x1", "x2", "x1*x2"],)), ("alone", (["x1*x2"],)),
+            ("a tuple", (("x1*x2", "x2"),)), ("a set", ({"x1*x2", "x1"},)),
+            ("one name", ("x1*x2",)), ("every feature", (list(nb09.FEATURES),))]
+e.wrong += [("x1 and x2", (["x1", "x2"],), "changes along one axis only"),
+            ("x1", (["x1"],), "changes along one axis only"),
+            ("the sines", (["sin(x1)", "sin(x2)"],), "changes along one axis only"),
+            ("the squares", (["x1^2", "x2^2"],), "same at all four corners"),
+            ("lines and squares", (["x1", "x2", "x1^2", "x2^2"],), "same at all four corners"),
+            ("an unknown name", (["x3"],), "not a feature"),
+            ("spaces in the name", (["x1 * x2"],), "not a feature"),
+            ("nothing", ([],), "empty"),
+            ("the labels", (["x₁x₂"],), "not a feature")]
+
+e = entry(nb09.parameter_count)
+e.right += [(n, (a,)) for n, a in number_forms(42) if n in ("int", "numpy int64")]
+e.right += [("numpy int32", (np.int32(42),)), ("worked out", ((3 * 5 + 5) + (5 * 3 + 3) + (3 + 1),)),
+            ("from the Playground", (_P(features=("x1", "x2", "x1*x2"), hidden=[5, 3]).parameter_count,))]
+e.wrong += [("weights only", (33,), "weights only"), ("no output bias", (41,), "output neuron's bias"),
+            ("no output layer", (38,), "output layer is missing"), ("two features", (37,), "3 features"),
+            ("the neurons", (9,), "counts the neurons"), ("plus one", (43,), None), ("negative", (-42,), None),
+            ("a float", (42.0,), "write 42"), ("a Value", (Value(42.0),), "plain whole number")]
+
+
 # ------------------------------------------------------------------ bad input
 
 
@@ -1163,9 +1226,9 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 
 
 def test_the_catalogue_covers_every_exercise():
-    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
+    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 30
+    assert exercises == set(CATALOGUE) and len(exercises) == 33
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 
@@ -1286,7 +1349,7 @@ def test_hints_climb_and_never_give_the_solution(title):
     assert len(given) <= 1 and (len(lines) > 1 or not given), given
 
 
-@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08],
+@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09],
                          ids=lambda m: m.__name__)
 def test_no_module_constant_passes_a_check(module, capsys):
     exercises = [v for v in vars(module).values() if isinstance(v, Exercise)]
@@ -1316,10 +1379,12 @@ def test_the_printed_solution_passes_its_check(title, capsys):
     # the worked answer is the code up to the first line of prose
     code = "\n".join(itertools.takewhile(lambda line: not re.match(r"^[A-Z][a-z]+ ", line), lines))
     namespace = {"math": math, "np": np, "Value": Value, "pairs": nb07.HINGE_PAIRS,
-                 "scores": nb07.SCORES, "labels": nb07.LABELS}
+                 "scores": nb07.SCORES, "labels": nb07.LABELS, "Playground": _P}
     exec(code, namespace)
     if "answer" in namespace:
         answer = (namespace["answer"],)
+    elif "pg" in namespace:  # notebook 09's trained Playground
+        answer = (namespace["pg"],)
     elif "dL_dw1" in namespace:
         answer = (namespace["o"], namespace["dL_dw1"])
     elif "slowest" in namespace:
