@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course test notebooks bench bench-widgets bench-tensor mutation setup setup-dev clean python-check
+.PHONY: course test notebooks student bench bench-widgets bench-tensor bench-playground torch-check mutation setup setup-dev clean python-check
 
 course:
 	@$(MAKE) --no-print-directory python-check
@@ -32,17 +32,46 @@ notebooks:
 	@$(MAKE) --no-print-directory setup-dev
 	$(PY) tools/run_notebooks.py
 
-bench: setup-dev bench-tensor bench-widgets
+# the students' copy: notebooks and package without the exercises' worked solutions
+# (tools/student_build.py says what else differs); STUDENT_OUT changes where it goes
+STUDENT_OUT ?= build/student
+student:
+	@$(MAKE) --no-print-directory python-check
+	$(PYTHON) tools/student_build.py --out $(STUDENT_OUT)
+
+bench: setup-dev bench-tensor bench-widgets bench-playground
 	$(PY) bench/bench_training.py
 
 # the widgets in the kernel: graph redraws, the dashboards' steps/s and redraws/s, the lab
 bench-widgets: setup-dev
 	$(PY) bench/bench_widgets.py
 
+# notebook 09's Playground: steps/s of each engine, and Play's steps/s and pictures/s
+bench-playground: setup-dev
+	$(PY) bench/bench_playground.py
+
 # notebook 08's table: micrograd, the scalar engine, Tensor, numpy by hand (and PyTorch
 # CPU when .venv-torch or the course's Python has it; never a course requirement)
 bench-tensor: setup-dev
 	$(PY) bench/bench_tensor.py
+
+# the PyTorch cells of the notebooks (static code with the output PyTorch gave): run each
+# one with PyTorch and fail when a quoted number differs (not part of `make test`). It uses
+# an environment of its own, .venv-torch, with PyTorch's CPU build and the course's code;
+# bench-tensor measures PyTorch there too. PyTorch is never a course requirement.
+TORCH_VENV := .venv-torch
+TORCH_PIN  := torch==2.13.0
+torch-check:
+	@$(MAKE) --no-print-directory python-check
+	@$(MAKE) --no-print-directory $(TORCH_VENV)/.torch-installed
+	$(TORCH_VENV)/bin/python tools/torch_check.py
+
+$(TORCH_VENV)/.torch-installed: requirements.txt pyproject.toml
+	@$(PYTHON) tools/check_python.py
+	$(PYTHON) -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(TORCH_VENV)/bin/python -m pip install -q "$(TORCH_PIN)" "$$(grep '^numpy==' requirements.txt)" -e .
+	touch $@
 
 # mutation testing of engine, nn, train and data (not part of `make test`: it runs each
 # module's tests once per mutant, tens of minutes on 2 cores); MUTATION_ARGS passes
@@ -77,4 +106,4 @@ $(VENV)/.dev-installed: $(VENV)/.course-installed requirements-dev.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TORCH_VENV)

@@ -64,6 +64,9 @@ piece              nb  what the check runs
 value              03  ``Value(2.5)``'s attributes, repr, label; + and * on ~20 graphs: data,
                        ``_prev`` (a tuple, operand order; a number on the left of + or * may
                        come first), ``_op`` '+'/'*', inputs untouched, numbers wrapped once
+trace              03  ``trace(root)`` on the same graphs: ``(nodes, edges)``, sets or lists;
+                       every value once, every edge ``(child, v)`` (input first), nothing
+                       kept from an earlier call
 add_mul_backward   04  one op at a time with out.grad = -0.5 and gradients already present,
                        then ~20 graphs (a + a, b = a + a; c = b + b, diamonds, numbers on both
                        sides, seeded random graphs, a chain of 50 values) walked with the
@@ -117,10 +120,10 @@ neuron, layer or MLP made by an older version of a class that has been defined a
 since, and graphs whose gradients are what two to five backward() calls in a row give.
 It says what happened and how to recover.
 
-`draw(root, order=None)` draws the learner's own graph with `viz.draw_graph` (through
-`course_copy`, a copy made of the course's Values, while the drawings accept only
-those); with `order=topo_sort(root)` each value is numbered by its place in the list,
-the picture of a depth-first visit order notebook 04 needs.
+`draw(root, order=None)` draws the learner's own graph with `viz.draw_graph` (which
+takes the learner's values as they are, see `valuelike`); with `order=topo_sort(root)`
+each value is numbered by its place in the list, the picture of a depth-first visit
+order notebook 04 needs.
 
 Outside IPython the magic cannot exist: `start()` says so in one line and loads the
 earlier pieces into the caller's globals; `build_cell(piece, source, namespace)` does
@@ -205,6 +208,22 @@ class Value:
 
     def __rmul__(self, other):            # other * self
         return self * other
+'''
+
+_REF_TRACE = '''\
+def trace(root):
+    """Every value in root's graph (nodes) and every arrow (edges): (input, value made from it)."""
+    nodes, edges = set(), set()
+
+    def build(v):                         # the lecture's first walk along _prev
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))     # an arrow from the input to the value made from it
+                build(child)
+
+    build(root)
+    return nodes, edges
 '''
 
 _REF_ADD_MUL_BACKWARD = '''\
@@ -354,7 +373,10 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)   # b + w0*x0 + w1*x1 + ...
+        act = self.w[0] * x[0]                  # w1*x1
+        for wi, xi in zip(self.w[1:], x[1:]):
+            act = act + wi * xi                 # + w2*x2 + ...
+        act = act + self.b                      # + b: notebook 05's order
         return act.tanh()
 
     def parameters(self):
@@ -627,6 +649,10 @@ def _aligned(mine_root: object, ref_root: object) -> list:
 
     def children(m: object, r: object) -> tuple[tuple, tuple]:
         cm, cr = tuple(m._prev), tuple(r._prev)
+        if len(cm) == 2 == len(cr):
+            km, kr = [is_constant(c) for c in cm], [is_constant(c) for c in cr]
+            if km.count(True) == 1 == kr.count(True):  # one number: where it sits says it
+                return (cm[::-1], cr) if km != kr else (cm, cr)  # (equal data cannot)
         if len(cm) == 2 == len(cr) and (is_constant(cm[0]) or is_constant(cm[1])):
             dm = [getattr(c, "data", None) for c in cm]
             if not (_close(dm[0], cr[0].data) and _close(dm[1], cr[1].data)) and \
@@ -681,8 +707,8 @@ def _drawing(case: _Case, grads: dict[int, object] | None = None, highlight=(), 
 
 def course_copy(root: object) -> tuple[CourseValue, dict[int, CourseValue]]:
     """A copy of the learner's graph made of the course engine's Values (same data, grad,
-    inputs, operation names and labels), and a map id(learner value) -> its copy. The
-    course's drawings take it while they accept only the course's Value."""
+    inputs, operation names and labels), and a map id(learner value) -> its copy: for
+    what needs the course engine's own rules on a learner's graph."""
     copies: dict[int, CourseValue] = {}
     for v in _nodes(root):
         data = v.data if _is_number(v.data) and math.isfinite(v.data) else 0.0
@@ -697,19 +723,25 @@ def draw(root: object, order: list | None = None, highlight=(), **options):
     """`viz.draw_graph` of the learner's own graph. With `order` (e.g. `topo_sort(root)`)
     each value is numbered by its place in that list, to show a visit order."""
     from . import viz
+    from .valuelike import graph_order
 
     for attr in ("data", "grad", "_prev"):
         if not hasattr(root, attr):
             raise TypeError(f"draw needs a Value (with data, grad and _prev); this "
                             f"{type(root).__name__} has no `{attr}`")
-    copy, copies = course_copy(root)
-    if order is not None:
+    if order is None:
+        return viz.draw_graph(root, highlight=highlight, **options)
+    in_graph = {id(v) for v in graph_order(root, "draw")}
+    saved = []  # the numbers go on for this drawing only: the labels are put back after
+    try:
         for k, v in enumerate(order):
-            c = copies.get(id(v))
-            if c is not None:
-                c.label = f"{k + 1}. {c.label}".rstrip()
-    marked = [copies[id(v)] for v in highlight if id(v) in copies]
-    return viz.draw_graph(copy, highlight=marked, **options)
+            if id(v) in in_graph:
+                saved.append((v, v.label))
+                v.label = f"{k + 1}. {v.label or ''}".rstrip()
+        return viz.draw_graph(root, highlight=highlight, **options)
+    finally:
+        for v, label in reversed(saved):
+            v.label = label
 
 
 def _course_grads(case: _Case, upstream: float = 1.0) -> tuple[list[float], list[float]]:
@@ -924,6 +956,103 @@ def _compare_forward(case: _Case, V: type) -> None:
                         _drawing(case, show_grad=False))
 
 
+# ---------------------------------------------------------------------- trace (03)
+
+
+def _check_trace(ns: dict) -> str:
+    V = _get(ns, "Value", "the Value class", "value")
+    trace = _get(ns, "trace", "the function trace(root)", "trace")
+    if not callable(trace):
+        raise _Fail(f"`trace` should be a function, it is {_fmt(trace)}.", "missing")
+    cases = _graph_cases(("+", "*"), seed=5)
+    earlier: list = []  # the values of the graphs traced before (kept, so ids stay theirs)
+    for case in cases:
+        try:
+            _compare_forward(case, V)
+        except _Fail as fail:
+            fail.message = ("this check walks graphs made with your Value, and your Value "
+                            f"(piece `value`, above) is not right yet: {fail.message}")
+            raise
+        root, _ = case.run(V)
+        result = _theirs(f"trace on `{case.text()}`", trace, root)
+        if result is None:
+            raise _Fail("trace returned None: end it with `return nodes, edges`.", "no return")
+        try:
+            nodes, edges = result
+            nodes, edges = list(nodes), list(edges)
+        except (TypeError, ValueError):
+            raise _Fail(f"trace returned {_fmt(result)}: it should return two collections, "
+                        "`return nodes, edges`.", "no return") from None
+        graph = _aligned(root, case.run(CourseValue, theirs=False)[0])
+        names = _names(graph)
+        pos = {id(v): i for i, v in enumerate(graph)}
+        old = {id(v) for v in earlier}
+        if any(id(v) in old and id(v) not in pos for v in nodes):
+            raise _Fail("trace's nodes hold values from an earlier call: `nodes` and `edges` "
+                        "must be made inside the function, fresh for each call (made outside "
+                        "it, they keep everything from the last graph).", "stale")
+        for v in nodes:
+            if id(v) not in pos:
+                if _is_number(v):
+                    raise _Fail(f"for `{case.text()}` trace's nodes hold the number {_fmt(v)}: "
+                                "collect the values themselves (`v`), not their numbers "
+                                "(`v.data`).", "foreign")
+                raise _Fail(f"for `{case.text()}` trace's nodes hold {_fmt(v)}, which is not "
+                            "a value of this graph.", "foreign")
+        counts: dict[int, int] = {}
+        for v in nodes:
+            counts[id(v)] = counts.get(id(v), 0) + 1
+        twice = [i for i, v in enumerate(graph) if counts.get(id(v), 0) > 1]
+        if twice:
+            raise _Fail(f"for `{case.text()}` trace lists {names[twice[0]]} "
+                        f"{counts[id(graph[twice[0]])]} times in nodes: add a value only the "
+                        "first time you reach it (`if v not in nodes:`); a value used twice "
+                        "is reached twice.", "duplicates",
+                        _drawing(case, show_grad=False, highlight=twice))
+        missing = [i for i, v in enumerate(graph) if id(v) not in counts]
+        if missing:
+            raise _Fail(f"for `{case.text()}` trace leaves out {names[missing[0]]}: walk into "
+                        "every input in `v._prev`, and into their inputs in turn (call "
+                        "`build(child)` for each child).", "missing node",
+                        _drawing(case, show_grad=False, highlight=missing))
+        want: dict[tuple[int, int], int] = {}
+        for v in graph:
+            for c in v._prev:
+                want[(id(c), id(v))] = want.get((id(c), id(v)), 0) + 1
+        got: dict[tuple[int, int], int] = {}
+        for edge in edges:
+            if not isinstance(edge, (tuple, list)) or len(edge) != 2:
+                raise _Fail(f"for `{case.text()}` an edge is {_fmt(edge)}: each edge should be "
+                            "a pair `(child, v)`, the input and the value made from it.", "edge")
+            key = (id(edge[0]), id(edge[1]))
+            if key not in want:
+                if key[::-1] in want:
+                    i, j = pos[key[0]], pos[key[1]]
+                    raise _Fail(f"for `{case.text()}` the edge ({names[i]}, {names[j]}) points "
+                                f"the wrong way: {names[j]} is an input of {names[i]}. Write "
+                                "each edge as `(child, v)`, from the input to the value made "
+                                "from it, as the arrows are drawn.", "edge direction",
+                                _drawing(case, show_grad=False, highlight=[i, j]))
+                raise _Fail(f"for `{case.text()}` trace's edges hold {_fmt(edge)}, which is not "
+                            "an arrow of this graph: each edge is `(child, v)` for a child "
+                            "in `v._prev`.", "edge")
+            got[key] = got.get(key, 0) + 1
+            if got[key] > want[key]:
+                i, j = pos[key[0]], pos[key[1]]
+                raise _Fail(f"for `{case.text()}` trace lists the edge ({names[i]}, {names[j]}) "
+                            f"{got[key]} times: visit each value once, so its edges go in "
+                            "once.", "duplicates")
+        for key in want:
+            if key not in got:
+                i, j = pos[key[0]], pos[key[1]]
+                raise _Fail(f"for `{case.text()}` trace leaves out the edge from {names[i]} "
+                            f"into {names[j]}: add `(child, v)` for every child in `v._prev`.",
+                            "missing edge", _drawing(case, show_grad=False, highlight=[i, j]))
+        earlier.extend(graph)
+    return (f"trace finds every value once and every edge (input, value made from it) on "
+            f"{len(cases)} graphs up to {cases[-1].size} values.")
+
+
 # ------------------------------------------------------------------ single operations
 
 
@@ -1025,7 +1154,7 @@ def _diagnose_op(case: _OpCase, a: object, b: object, inputs: list, op_name: str
             continue
         got = v.grad - before
         story = (f"`{case.text}` with out.grad = {g:g} and {name}.grad = {before:g} before: "
-                 f"out._backward() should make {name}.grad = {before:g} + {local:g} * {g:g} = "
+                 f"out._backward() should make {name}.grad = {before:g} + {local:g} * {g:g}".replace("* -", "* (-") + (")" if g < 0 else "") + " = "
                  f"{want:.6g}, yours makes {_fmt(v.grad)}.")
         if _close(v.grad, before):
             raise _Fail(f"{story} Your rule does not change {name}.grad: "
@@ -1033,8 +1162,9 @@ def _diagnose_op(case: _OpCase, a: object, b: object, inputs: list, op_name: str
                         "input left out")
         if _close(v.grad, local * g):
             raise _Fail(f"{story} `=` where `+=` is needed: `=` throws away the gradient "
-                        f"{name} already had (a value used twice gets a contribution from "
-                        "each use).", "= for +=")
+                        f"{name} already had from its other uses (a value used twice gets a "
+                        "contribution from each use). Write `self.grad += ...` and "
+                        "`other.grad += ...`.", "= for +=")
         if _close(got, local) or _close(v.grad, local):
             raise _Fail(f"{story} Missing the upstream gradient: multiply the local "
                         "derivative by `out.grad`.", "missing upstream")
@@ -1157,16 +1287,7 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
     for op, label in names.items():
         for case in _OPS[op]:
             _check_op(case, V, label)
-    for op in ops:  # the graphs use the earlier operations too: they must be right first
-        if op in _OPS and op not in names:
-            for case in _OPS[op]:
-                try:
-                    _check_op(case, V, op)
-                except _Fail as fail:
-                    earlier = next(p.name for p in PIECES.values() if p.checker in _rule_checks()[op])
-                    fail.message = (f"this check's graphs use {op} too, and your {op} (piece "
-                                    f"`{earlier}`) is not right yet: {fail.message}")
-                    raise
+    _check_earlier(V, [op for op in ops if op not in names])
     cases = _graph_cases(ops, seed)
     for case in cases:
         _compare_forward(case, V)
@@ -1177,6 +1298,21 @@ def _check_rules(ns: dict, ops: tuple[str, ...], names: dict[str, str], seed: in
     return (f"{' and '.join(names)} {verb} gradients back correctly, with upstream gradients "
             f"other than 1, on {len(cases)} graphs up to {biggest} values (a + a, diamonds, "
             "plain numbers on either side).")
+
+
+def _check_earlier(V: type, ops: list[str]) -> None:
+    """The earlier pieces' rules a check's graphs use must be right first: a wrong one is
+    named as the cause, rather than blamed on the piece being checked."""
+    for op in ops:
+        if op in _OPS:
+            for case in _OPS[op]:
+                try:
+                    _check_op(case, V, op)
+                except _Fail as fail:
+                    earlier = next(p.name for p in PIECES.values() if p.checker in _rule_checks()[op])
+                    fail.message = (f"this check's graphs use {op} too, and your {op} (piece "
+                                    f"`{earlier}`) is not right yet: {fail.message}")
+                    raise
 
 
 def _check_add_mul_backward(ns: dict) -> str:
@@ -1222,6 +1358,8 @@ def _check_div_sub(ns: dict) -> str:
         if getattr(V, name, None) is None:
             raise _Fail(f"your Value has no `{name}`, so `{sentence}` does not work: define it "
                         f"and attach it with `Value.{name} = {name}`.", "missing")
+    # - and / are made of +, * and **: those rules must be right before these can be
+    _check_earlier(V, ["+", "*", "**"])
     singles = ["out = -a", "out = a - b", "out = a - 2", "out = 2 - a", "out = a / b",
                "out = a / 2", "out = 2 / a"]
     cases = _sorted_cases([_Case(p, _inputs_of(p, {"a": 1.5, "b": -2.0, "c": 0.75})) for p in singles])
@@ -1432,7 +1570,7 @@ def _check_neuron(ns: dict) -> str:
         if _close(out.data, act, 1e-9):
             msg = "that is w · x + b without tanh: return `act.tanh()`."
         elif _close(out.data, math.tanh(act - bn), 1e-9):
-            msg = "that leaves out the bias: start the sum at `self.b`."
+            msg = "that leaves out the bias: add `self.b` to the weighted sum."
         else:
             msg = "it should be tanh(w · x + b)."
         raise _Fail(f"Neuron(3) with w = {wn}, b = {bn} on x = {xs} gives {out.data:.6g}, "
@@ -1451,9 +1589,24 @@ def _check_neuron(ns: dict) -> str:
     return "Neuron(3) computes tanh(w · x + b), lists its 4 parameters, and passes gradients back."
 
 
+def _needs(ns: dict, now: str, earlier: list[tuple[str, Callable[[dict], str]]]) -> None:
+    """Stop, naming the earlier piece, when one that `now` is built from fails its own
+    check: its mistake would otherwise show up as a wrong number blamed on `now`."""
+    for piece, checker in earlier:
+        try:
+            checker(ns)
+        except _Fail as fail:
+            if fail.kind == "earlier piece":
+                raise
+            raise _Fail(f"your `{piece}` piece does not pass its own check yet, and your {now} "
+                        f"is built from it: fix its `%%build {piece}` cell and run it first "
+                        f"(its check says: {fail.message})", "earlier piece") from None
+
+
 def _check_layer(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     Layer = _get(ns, "Layer", "the Layer class", "layer")
+    _needs(ns, "Layer", [("neuron", _check_neuron)])
     layer = _theirs("Layer(3, 2)", Layer, 3, 2)
     _require(layer, "neurons", "your Layer has no `neurons`: keep its neurons as a list "
              "`self.neurons`.")
@@ -1489,6 +1642,7 @@ def _check_layer(ns: dict) -> str:
 def _check_mlp(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
+    _needs(ns, "MLP", [("neuron", _check_neuron), ("layer", _check_layer)])
     model = _theirs("MLP(3, [4, 4, 1])", MLP, 3, [4, 4, 1])
     _require(model, "layers", "your MLP has no `layers`: keep its layers as a list `self.layers`.")
     layers = list(model.layers)
@@ -1546,6 +1700,7 @@ def _check_mlp(ns: dict) -> str:
 def _check_train(ns: dict) -> str:
     MLP = _get(ns, "MLP", "the MLP class", "mlp")
     train_step = _get(ns, "train_step", "the function train_step(model, xs, ys, learning_rate)", "train")
+    _needs(ns, "train_step", [("neuron", _check_neuron), ("layer", _check_layer), ("mlp", _check_mlp)])
     xs = [[2.0, 3.0], [3.0, -1.0], [0.5, 1.0], [1.0, 1.0]]
     ys = [1.0, -1.0, -1.0, 1.0]
     lr = 0.1
@@ -1583,6 +1738,10 @@ def _check_train(ns: dict) -> str:
         before = [p.data for p in flat]
         loss = _theirs(f"train_step (step {step})", train_step, model, xs, ys, lr)
         want_loss, grads = course_step()
+        if _is_number(loss):
+            raise _Fail(f"step {step}: train_step returns the number {_fmt(loss)}: return the "
+                        "loss Value itself (`return loss`), as micrograd does; the notebook "
+                        "reads its `.data`.", "loss")
         got_loss = getattr(loss, "data", loss)
         if not _close(got_loss, want_loss, 1e-9):
             raise _Fail(f"step {step}: train_step returns a loss of {_fmt(got_loss)}, expected "
@@ -1632,6 +1791,8 @@ class Piece:
 PIECES: dict[str, Piece] = {p.name: p for p in [
     Piece("value", "03", "the Value class: data, grad, _prev, _op, label, repr, + and *",
           _REF_VALUE, _check_value, ("Value",)),
+    Piece("trace", "03", "trace(root): every value and every edge, by a walk along _prev",
+          _REF_TRACE, _check_trace, ("trace",)),
     Piece("add_mul_backward", "04", "the _backward rules of + and *", _REF_ADD_MUL_BACKWARD,
           _check_add_mul_backward),
     Piece("topo", "04", "topo_sort(root): the depth-first topological sort", _REF_TOPO,
@@ -1808,6 +1969,7 @@ def check_state(namespace: dict) -> list[str]:
             current = namespace.get(name)
             if isinstance(current, type):
                 classes[name] = current
+    stale: dict[str, list[str]] = {}  # class name -> the variables made by an older version
     for var, obj in list(namespace.items()):
         if var.startswith("_"):
             continue
@@ -1817,11 +1979,21 @@ def check_state(namespace: dict) -> list[str]:
             current = classes.get(cls.__name__)
             if current is not None and cls is not current and cls is not CourseValue \
                     and cls.__module__ == current.__module__:
-                notes.append(f"`{var}` was made by an older version of your {cls.__name__} class "
-                             f"(the cell that defines {cls.__name__} ran again since), so it "
-                             "lacks what you changed: run the cell that makes it again (or "
-                             "Kernel > Restart & Run All).")
+                stale.setdefault(cls.__name__, []).append(var)
                 break
+    for name, found in stale.items():
+        if len(found) == 1:
+            notes.append(f"`{found[0]}` was made by an older version of your {name} class "
+                         f"(the cell that defines {name} ran again since), so it "
+                         "lacks what you changed: run the cell that makes it again (or "
+                         "Kernel > Restart & Run All).")
+            continue
+        shown = ", ".join(f"`{v}`" for v in found[:4])
+        more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+        notes.append(f"{shown}{more} were made by an older version of your {name} class "
+                     f"(the cell that defines {name} ran again since), so they lack what "
+                     "you changed: run the cells below that one again (Run > Run Selected "
+                     "Cell and All Below), or Kernel > Restart & Run All.")
     V = classes.get("Value")
     if V is not None and hasattr(V, "backward"):
         for var, obj in list(namespace.items()):

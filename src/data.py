@@ -22,7 +22,8 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["make_moons", "make_circles", "make_xor", "load_digits", "train_test_split"]
+__all__ = ["make_moons", "make_circles", "make_xor", "make_spiral", "make_gaussians",
+           "load_digits", "train_test_split"]
 
 
 def _check_args(n_samples: object, noise: object, seed: object) -> np.random.RandomState:
@@ -104,6 +105,50 @@ def make_xor(
     which = np.arange(n_samples) % 4
     X = corners[which]
     y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(int)
+    return _shuffle_and_jitter(X, y, float(noise), rng)
+
+
+def make_spiral(
+    n_samples: int = 200, noise: float = 0.1, seed: int = 0, turns: float = 1.75
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two arms that wind around each other `turns` times (label 0 and label 1).
+
+    TensorFlow Playground's hardest data set: each arm starts at the centre and winds
+    outwards to radius 1 (noise is added to every point, as a standard deviation).
+    """
+    rng = _check_args(n_samples, noise, seed)
+    if isinstance(turns, bool) or not isinstance(turns, numbers.Real):
+        raise TypeError(f"turns (how often each arm winds round) must be a number, got {turns!r}")
+    if not 0 < turns <= 5:
+        raise ValueError(f"turns (how often each arm winds round) must be between 0 and 5, got {turns!r}")
+    n_0 = n_samples // 2
+    n_1 = n_samples - n_0
+    arms = []
+    for count, offset in ((n_0, 0.0), (n_1, np.pi)):
+        r = np.linspace(0.05, 1.0, count)  # from near the centre outwards
+        t = 2 * np.pi * turns * r + offset
+        arms.append(np.column_stack([r * np.cos(t), r * np.sin(t)]))
+    X = np.vstack(arms)
+    y = np.hstack([np.zeros(n_0, dtype=int), np.ones(n_1, dtype=int)])
+    return _shuffle_and_jitter(X, y, float(noise), rng)
+
+
+def make_gaussians(
+    n_samples: int = 100, noise: float = 0.3, seed: int = 0, distance: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two round clouds of points (Gaussians), centred at (-distance/2, -distance/2)
+    (label 0) and (distance/2, distance/2) (label 1); `noise` is their spread."""
+    rng = _check_args(n_samples, noise, seed)
+    if isinstance(distance, bool) or not isinstance(distance, numbers.Real):
+        raise TypeError(f"distance (between the two centres) must be a number, got {distance!r}")
+    if not 0 <= distance < math.inf:
+        raise ValueError(f"distance (between the two centres) must be a finite number >= 0, "
+                         f"got {distance!r}")
+    n_0 = n_samples // 2
+    n_1 = n_samples - n_0
+    half = float(distance) / 2
+    X = np.vstack([np.full((n_0, 2), -half), np.full((n_1, 2), half)])
+    y = np.hstack([np.zeros(n_0, dtype=int), np.ones(n_1, dtype=int)])
     return _shuffle_and_jitter(X, y, float(noise), rng)
 
 

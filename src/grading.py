@@ -1,6 +1,7 @@
 """Grade a folder of submitted notebooks: run each in a fresh kernel, collect its checks.
 
     python -m backproplab.grading SUBMISSIONS [--out grades.csv] [--jobs 2] [--cell-timeout 60]
+                                  [--student-ids notebook|folder]
 
 SUBMISSIONS holds one folder per student (`SUBMISSIONS/alice/04_backpropagation.ipynb`),
 the layout nbgrader and most learning platforms export; a notebook lying directly in
@@ -14,6 +15,13 @@ The CSV has one row per student, notebook and exercise: `right`, `wrong` (with t
 message) or `not answered` (no check ran, or it said so). An exercise whose check cell the
 student deleted is still listed, as not answered. A summary per student and per exercise
 is printed and written beside the CSV (`grades-summary.csv`).
+
+Per-student numbers (`backproplab.exercises.student_id`): with `--student-ids folder`
+each notebook is graded with its student's folder name as the id, set before the
+notebook's first cell and kept whatever the notebook sets, so an answer copied from
+another student's numbers is wrong. With `notebook` (the default) an id is whatever the
+notebook itself sets, as the student saw it. The CSV's `student_id` column says which id
+each row was graded with (empty: the notebook's own numbers).
 """
 
 from __future__ import annotations
@@ -35,10 +43,18 @@ _MARKER = "BACKPROPLAB-GRADES:"
 _MODULE = re.compile(r"\bexercises\s+import\s+([\w\s,()]+)|\bexercises\.(nb\d\d)\b")
 _REPORT_CELL = (
     "import json as _json\n"
-    "from backproplab.exercises import report as _report\n"
-    "print({marker!r} + _json.dumps([r.as_dict() for r in _report({modules!r})]))\n"
+    "from backproplab.exercises import report as _report, student_id as _student_id\n"
+    "print({marker!r} + _json.dumps([dict(r.as_dict(), student_id=_student_id() or '')\n"
+    "                                for r in _report({modules!r})]))\n"
 )
-FIELDS = ["student", "notebook", "exercise", "title", "status", "message"]
+# the first cell when the grader gives the id: before the notebook imports the exercises
+_ID_CELL = (
+    "import os as _os\n"
+    "_os.environ['BACKPROPLAB_STUDENT'] = {student!r}\n"
+    "_os.environ['BACKPROPLAB_STUDENT_LOCKED'] = '1'\n"
+)
+ID_SOURCES = ("notebook", "folder")
+FIELDS = ["student", "notebook", "exercise", "title", "status", "message", "student_id"]
 
 
 @dataclass
@@ -86,7 +102,8 @@ def _modules(nb) -> list[str]:
     return found
 
 
-def _grade_one(submission: Submission, cell_timeout: int, kernel: str) -> Result:
+def _grade_one(submission: Submission, cell_timeout: int, kernel: str,
+               student_ids: str = "notebook") -> Result:
     """Run one notebook in a fresh kernel and read its exercise records."""
     import nbformat
     from nbclient import NotebookClient
@@ -102,6 +119,8 @@ def _grade_one(submission: Submission, cell_timeout: int, kernel: str) -> Result
         result.problems.append("uses none of the course's exercises")
         return result
     nb.cells.append(nbformat.v4.new_code_cell(_REPORT_CELL.format(marker=_MARKER, modules=modules)))
+    if student_ids == "folder":
+        nb.cells.insert(0, nbformat.v4.new_code_cell(_ID_CELL.format(student=submission.student)))
     with tempfile.TemporaryDirectory(prefix="grading-") as workdir:
         client = NotebookClient(
             nb, timeout=cell_timeout, kernel_name=kernel, allow_errors=True,
@@ -112,7 +131,8 @@ def _grade_one(submission: Submission, cell_timeout: int, kernel: str) -> Result
         except Exception as error:  # the kernel died, or would not start
             result.problems.append(f"the notebook could not be run to the end "
                                    f"({type(error).__name__}: {str(error)[:200]})")
-    for index, cell in enumerate(nb.cells[:-1]):
+    first = 1 if student_ids == "folder" else 0  # cell numbers as in the student's notebook
+    for index, cell in enumerate(nb.cells[first:-1]):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and output.get("ename") == "KeyboardInterrupt":
                 first = cell.source.strip().splitlines()[0][:40] if cell.source.strip() else ""
@@ -129,13 +149,17 @@ def _grade_one(submission: Submission, cell_timeout: int, kernel: str) -> Result
 
 
 def grade(folder: Path, jobs: int = 2, cell_timeout: int = 60,
-          kernel: str = "python3") -> list[Result]:
-    """Grade every submission in `folder`, `jobs` notebooks at a time."""
+          kernel: str = "python3", student_ids: str = "notebook") -> list[Result]:
+    """Grade every submission in `folder`, `jobs` notebooks at a time; `student_ids`
+    says where each one's student id comes from ("notebook" or "folder")."""
     submissions = find_submissions(folder)
     if jobs < 1:
         raise ValueError(f"jobs must be 1 or more, got {jobs}")
+    if student_ids not in ID_SOURCES:
+        raise ValueError(f"student_ids is one of {', '.join(ID_SOURCES)}, got {student_ids!r}")
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(submissions)))) as pool:
-        futures = [pool.submit(_grade_one, s, cell_timeout, kernel) for s in submissions]
+        futures = [pool.submit(_grade_one, s, cell_timeout, kernel, student_ids)
+                   for s in submissions]
         return [f.result() for f in futures]
 
 
@@ -151,7 +175,7 @@ def _write(results: list[Result], out: Path) -> tuple[Path, list[str]]:
         else:
             rows.append({"student": result.submission.student, "notebook": notebook,
                          "exercise": "", "title": "", "status": "not graded",
-                         "message": problem})
+                         "message": problem, "student_id": ""})
         if result.rows and problem:
             for row in rows[-len(result.rows):]:
                 if row["status"] != "right":
@@ -185,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=60,
                         help="seconds a cell may run before it is stopped (default 60)")
     parser.add_argument("--kernel", default="python3", help="the Jupyter kernel to run them in")
+    parser.add_argument("--student-ids", choices=ID_SOURCES, default="notebook",
+                        help="per-student numbers: `folder` grades each notebook with its "
+                             "folder's name as the student id; `notebook` (default) uses "
+                             "the id the notebook sets, if any")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.cell_timeout < 1:
         parser.error("--jobs and --cell-timeout must be 1 or more")
     results = grade(args.submissions, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                    kernel=args.kernel)
+                    kernel=args.kernel, student_ids=args.student_ids)
     if not results:
         print(f"grading: no notebooks found in {args.submissions}")
         return 1

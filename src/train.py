@@ -7,8 +7,9 @@ little against its gradient. The training dashboard drives it one `step()` at a 
 - `loss="hinge"` (micrograd's demo): the mean of relu(1 - y * score) over the samples,
   plus `alpha` times the sum of the squared parameters (L2 regularisation). Labels may
   be given as 0/1 (mapped to -1/+1) or as -1/+1.
-- `loss="mse"` (the lecture's 4-sample example): the sum of (prediction - y)**2, with
-  `y` used as given.
+- `loss="sum_of_squares"` (the lecture's 4-sample example): the sum of
+  (prediction - y)**2 over the samples, with `y` used as given. (It is a sum, not a
+  mean; the old name `loss="mse"` is still accepted and means the same sum.)
 
 Accuracy is the fraction of samples where the sign of the model's output agrees with
 the label's sign (for hinge labels after mapping 0 to -1).
@@ -26,9 +27,11 @@ import numpy as np
 from .engine import Value
 from .valuelike import is_value_like, require_model
 
-__all__ = ["Trainer", "LOSSES", "SCHEDULES"]
+__all__ = ["Trainer", "LOSSES", "LOSS_ALIASES", "SCHEDULES"]
 
-LOSSES = ("hinge", "mse")
+LOSSES = ("hinge", "sum_of_squares")
+# older names still accepted, and the loss each one means
+LOSS_ALIASES = {"mse": "sum_of_squares"}
 SCHEDULES = ("constant", "linear_decay")
 
 
@@ -45,8 +48,8 @@ _NEEDS = {
     "relu": "relu() (notebook 05): the hinge loss is relu(1 - label * score)",
     "__radd__": "__radd__ (number + Value): the loss adds the samples' losses with sum()",
     "__rmul__": "__rmul__ (number * Value): the loss multiplies scores by their labels",
-    "__sub__": "__sub__ (Value - number): the mse loss is (prediction - y) ** 2",
-    "__pow__": "__pow__ (Value ** number): the mse loss squares each error",
+    "__sub__": "__sub__ (Value - number): the sum-of-squares loss is (prediction - y) ** 2",
+    "__pow__": "__pow__ (Value ** number): the sum-of-squares loss squares each error",
 }
 
 
@@ -101,12 +104,12 @@ class Trainer:
     `model` is a Neuron, Layer or MLP with one output: the course's, or the learner's own
     (anything callable on a list of numbers that returns a value-like object, with
     `parameters()` and `zero_grad()`; its values need `backward()`, and `relu()` for the
-    hinge loss or `-` and `**` for mse). `X` is an (n, nin) array,
+    hinge loss or `-` and `**` for sum_of_squares). `X` is an (n, nin) array,
     `y` an (n,) array. `learning_rate` is the starting step size; with
     `schedule="linear_decay"` step k uses learning_rate * (1 - 0.9 * k / steps), as in
-    micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for mse
-    (so the mse loss is exactly the lecture's sum of squared errors). `steps` is the
-    length of a training run: `done` turns True after that many steps.
+    micrograd's demo. `alpha` is the L2 weight; by default 1e-4 for hinge and 0 for
+    sum_of_squares (so that loss is exactly the lecture's sum of squared errors).
+    `steps` is the length of a training run: `done` turns True after that many steps.
 
     Attributes: `losses`, `accuracies` and `learning_rates` (one entry per step taken),
     `steps_taken`, `done`, `labels` (the targets actually used, as floats).
@@ -132,6 +135,7 @@ class Trainer:
         if not list(model.parameters()):
             raise ValueError("the model has no parameters to train")
         require_model(model, "Trainer")  # parameters() gives values: one sentence if not
+        loss = LOSS_ALIASES.get(loss, loss) if isinstance(loss, str) else loss
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}")
         if schedule not in SCHEDULES:

@@ -8,6 +8,9 @@ Graphs (model: the drawing in micrograd's `trace_graph.ipynb`):
   a counter in traversal order, so the same graph gives the same DOT text and the same
   SVG bytes on every run.
 - `graph_outline(root)` is the same graph as plain text, one line per value.
+- Both take the course's `Value` or the learner's own (anything with `data`, `grad`,
+  `_prev`, `_op` and `label`: see `valuelike`), walked by `valuelike.graph_order` and
+  told apart by identity; a value missing one of those gets one sentence naming it.
 - `describe_paths(root)` spells out the chain rule: every path from each input to the
   output, the local derivative on each edge, the product per path and the sum over paths.
 
@@ -45,6 +48,7 @@ from matplotlib.figure import Figure
 from PIL import Image  # installed with matplotlib, which needs it
 
 from .engine import Value, local_gradients, topological_order
+from .valuelike import graph_order, require_value
 
 __all__ = [
     "GraphDrawing",
@@ -94,13 +98,17 @@ def _describe(x: object) -> str:
     return f"{type(x).__name__} {text}"
 
 
-def _check_root(root: object) -> Value:
-    if not isinstance(root, Value):
+def _check_root(root: object, where: str = "draw_graph") -> Value:
+    """`root` when it is the course's Value or a learner's value with the same
+    attributes (`valuelike`); otherwise one sentence that says what is missing."""
+    if isinstance(root, Value):
+        return root
+    if isinstance(root, (numbers.Number, str, list, tuple, dict)) or root is None:
         raise TypeError(
             f"expected the Value at the end of a computation (e.g. L = a*b + c), "
             f"got {_describe(root)}"
         )
-    return root
+    return require_value(root, where)
 
 
 def _check_limit(n: object, what: str) -> int:
@@ -113,7 +121,26 @@ def _check_limit(n: object, what: str) -> int:
 
 def node_names(order: Sequence[Value]) -> dict[Value, str]:
     """A readable name per value: its label, or `n<i>` (its position in `order`)."""
-    return {v: (v.label if v.label else f"n{i}") for i, v in enumerate(order)}
+    return {v: _name(v, i) for i, v in enumerate(order)}
+
+
+def _name(v: object, i: int) -> str:
+    label = getattr(v, "label", "")
+    return str(label) if label else f"n{i}"
+
+
+def _names_by_id(order: Sequence[object]) -> dict[int, str]:
+    """`node_names` keyed by id(value): a learner's class may define `__eq__` (and so
+    not be hashable), or two of its values may compare equal."""
+    return {id(v): _name(v, i) for i, v in enumerate(order)}
+
+
+def _number(x: object) -> float:
+    """A value's data or grad as a float for a drawing (a learner's may be an int)."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"a value's data and grad must be numbers, got {_describe(x)}") from None
 
 
 def format_number(x: float) -> str:
@@ -194,7 +221,8 @@ def draw_graph(
     max_nodes: int = 300,
     grads: dict[Value, float] | None = None,
     show_names: bool = False,
-    max_width: float | None = 9.0,
+    max_width: float | None = 8.0,
+    max_height: float | None = None,
 ) -> GraphDrawing:
     """Draw the graph that computed `root`: a node per Value, a small node per operation.
 
@@ -209,9 +237,15 @@ def draw_graph(
     - `grads`: gradients to show instead of each value's `.grad` (the backprop stepper
       uses it to show a backward pass part-way through); values missing from it show 0.
     - `show_names=True` names unlabelled values `n<i>`, as the text outline does.
-    - `max_width`: a drawing wider than this many inches is scaled down to it (9 inches
-      fits a notebook's output column, where JupyterLab shows an SVG at its natural size
-      and cuts off what does not fit); `None` keeps the natural size.
+    - `max_width`: a drawing wider than this many inches is scaled down to it (8 inches,
+      768 px, fits JupyterLab's output column in a 1280 px window with the file browser
+      open, where an SVG shows at its natural size and what does not fit is cut off);
+      `None` keeps the natural size.
+    - `max_height`: likewise for the height, in inches (a widget that shows the drawing
+      beside its controls keeps it on one laptop screen); `None`: no limit.
+
+    `root` may be the course's Value or a value of the learner's own class with the same
+    attributes (`data`, `grad`, `_prev`, `_op`, `label`; see `valuelike`).
     """
     root = _check_root(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -222,13 +256,20 @@ def draw_graph(
         if isinstance(max_width, bool) or not isinstance(max_width, numbers.Real) or not 0 < max_width < math.inf:
             raise ValueError(f"max_width must be a positive number of inches or None, got {_describe(max_width)}")
         graph_attr["size"] = f"{max_width:g},1000"  # graphviz only ever scales down to it
-    highlighted = set()
-    for v in highlight if not isinstance(highlight, Value) else (highlight,):
-        if not isinstance(v, Value):
+    if max_height is not None:
+        if isinstance(max_height, bool) or not isinstance(max_height, numbers.Real) or not 0 < max_height < math.inf:
+            raise ValueError(f"max_height must be a positive number of inches or None, got {_describe(max_height)}")
+        width = f"{max_width:g}" if max_width is not None else "1000"
+        graph_attr["size"] = f"{width},{max_height:g}"
+    highlighted: set[int] = set()  # ids: a learner's values need not be hashable
+    single = isinstance(highlight, Value) or (hasattr(highlight, "_prev") and hasattr(highlight, "data"))
+    for v in (highlight,) if single else highlight:
+        if isinstance(v, (numbers.Number, str)) or v is None:
             raise TypeError(f"highlight takes Values from the graph, got {_describe(v)}")
-        highlighted.add(v)
+        require_value(v, "draw_graph's highlight", "values from the graph")
+        highlighted.add(id(v))
 
-    order = topological_order(root)
+    order = graph_order(root, "draw_graph")
     dot = GraphDrawing(
         name="computation_graph",
         graph_attr=graph_attr,
@@ -249,19 +290,26 @@ def draw_graph(
         )
         return dot
 
+    shown = None if grads is None else {id(k): g for k, g in grads.items()}
+
     def grad_of(v: Value) -> float:
-        if grads is None:
-            return v.grad
-        return grads.get(v, 0.0)
+        if shown is None:
+            return _number(v.grad)
+        return _number(shown.get(id(v), 0.0))
 
     biggest = max((abs(grad_of(v)) for v in order), default=0.0) if color_by_grad else 0.0
-    names = node_names(order)
+    names = _names_by_id(order)
+    uids: dict[int, str] = {}
     vertical = rankdir in ("TB", "BT")
     for i, v in enumerate(order):
         uid = f"n{i}"
-        dot.node_ids[v] = uid
-        title = v.label if v.label else (names[v] if show_names else "")
-        fields = [_record_escape(title), f"data {format_number(v.data)}"]
+        uids[id(v)] = uid
+        try:
+            dot.node_ids[v] = uid
+        except TypeError:  # a learner's class with __eq__ and no __hash__: ids only
+            pass
+        title = str(v.label) if v.label else (names[id(v)] if show_names else "")
+        fields = [_record_escape(title), f"data {format_number(_number(v.data))}"]
         if show_grad:
             fields.append(f"grad {format_number(grad_of(v))}")
         record = " | ".join(fields)
@@ -269,22 +317,26 @@ def draw_graph(
         # the fields read left to right in both layouts
         label = record if vertical else "{ " + record + " }"
         attrs = {"label": label, "shape": "record"}
-        if v in highlighted:
+        if id(v) in highlighted:
             attrs.update(style="filled,bold", fillcolor=_HIGHLIGHT_FILL, color=_HIGHLIGHT_EDGE, penwidth="2.5")
         elif color_by_grad:
             attrs.update(style="filled", fillcolor=_grad_colour(grad_of(v), biggest))
         dot.node(uid, **attrs)
-        if v._op:
-            op_attrs = {"label": v._op, "shape": "circle" if len(v._op) <= 4 else "ellipse",
+        op = str(v._op)
+        if op:
+            op_attrs = {"label": op, "shape": "circle" if len(op) <= 4 else "ellipse",
                         "fontsize": "11", "width": "0.3", "height": "0.3", "margin": "0.02"}
-            if v in highlighted:
+            if id(v) in highlighted:
                 op_attrs.update(style="filled", fillcolor=_HIGHLIGHT_FILL, color=_HIGHLIGHT_EDGE)
             dot.node(uid + "op", **op_attrs)
             dot.edge(uid + "op", uid)
     for i, v in enumerate(order):
         if v._op:
             for child in v._prev:
-                dot.edge(dot.node_ids[child], f"n{i}op")
+                dot.edge(uids[id(child)], f"n{i}op")
+        elif v._prev:  # a learner's value with inputs but no operation recorded
+            for child in v._prev:
+                dot.edge(uids[id(child)], f"n{i}")
     dot.outline = graph_outline(root)
     return dot
 
@@ -302,7 +354,7 @@ def _summary_text(order: Sequence[Value], max_nodes: int) -> str:
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {key}: {n}")
     root = order[-1]
-    lines.append(f"Output: data {format_number(root.data)}, grad {format_number(root.grad)}")
+    lines.append(f"Output: data {format_number(_number(root.data))}, grad {format_number(_number(root.grad))}")
     lines.append(
         f"To draw it anyway pass max_nodes={len(order)} (slow and hard to read for "
         "more than a few hundred values)."
@@ -310,10 +362,10 @@ def _summary_text(order: Sequence[Value], max_nodes: int) -> str:
     return "\n".join(lines)
 
 
-def _expression(v: Value, names: dict[Value, str]) -> str:
-    """How `v` was computed, e.g. 'a * b', 'tanh(n)', 'x**2'."""
-    args = [names[c] for c in v._prev]
-    op = v._op
+def _expression(v: Value, names: dict[int, str]) -> str:
+    """How `v` was computed, e.g. 'a * b', 'tanh(n)', 'x**2' (`names`: id -> name)."""
+    args = [names[id(c)] for c in v._prev]
+    op = str(v._op)
     if op in ("+", "*") and len(args) == 2:
         return f"{args[0]} {op} {args[1]}"
     if op == "**" and len(args) == 2:
@@ -328,17 +380,16 @@ def graph_outline(root: Value, *, max_lines: int = 300) -> str:
 
     Unlabelled values are named `n<i>` (their position in the list).
     """
-    root = _check_root(root)
+    root = _check_root(root, "graph_outline")
     max_lines = _check_limit(max_lines, "max_lines")
-    order = topological_order(root)
-    names = node_names(order)
-    width = max(len(names[v]) for v in order[:max_lines])
+    order = graph_order(root, "graph_outline")
+    names = _names_by_id(order)
+    width = max(len(names[id(v)]) for v in order[:max_lines])
     lines = []
     for v in order[:max_lines]:
         how = "= " + _expression(v, names) if v._op else "(input)"
-        lines.append(
-            f"{names[v]:<{width}}  data {format_number(v.data):>10}  grad {format_number(v.grad):>10}  {how}"
-        )
+        data, grad = format_number(_number(v.data)), format_number(_number(v.grad))
+        lines.append(f"{names[id(v)]:<{width}}  data {data:>10}  grad {grad:>10}  {how}")
     if len(order) > max_lines:
         lines.append(f"... and {len(order) - max_lines} more values (the last is the output)")
     return "\n".join(lines)
@@ -360,7 +411,9 @@ def chain_rule_paths_table(
     An input used twice by one operation (`a * a`) is one edge whose local derivative
     already adds both uses.
     """
-    root = _check_root(root)
+    if not isinstance(root, Value):  # local derivatives come from the course engine's rules
+        raise TypeError(f"expected the Value at the end of a computation (e.g. L = a*b + c), "
+                        f"got {_describe(root)}")
     max_paths = _check_limit(max_paths, "max_paths")
     order = topological_order(root)
     names = node_names(order)
@@ -410,9 +463,11 @@ def chain_rule_paths_table(
 def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: bool = False) -> str:
     """The chain rule in words: for each input, each path to the output and its product.
 
-    For every input leaf: every path leaf -> ... -> root, the local derivative on each
-    edge (d parent / d child), their product, and the sum over all paths, which is
-    d root / d leaf (what `backward()` puts in the leaf's `.grad`).
+    For every input leaf: every path leaf -> ... -> root, the local slope of each edge
+    (written `x->p: -3.0000`, how much p moves per unit of x along that one edge), their
+    product, and the sum over all paths, which is the total ∂root/∂leaf (what
+    `backward()` puts in the leaf's `.grad`). Only the total is written with ∂: an edge's
+    local slope and the total over every path are different numbers.
     """
     table = chain_rule_paths_table(root, max_paths=max_paths, include_unlabelled=include_unlabelled)
     names = node_names(topological_order(root))
@@ -420,22 +475,23 @@ def describe_paths(root: Value, *, max_paths: int = 200, include_unlabelled: boo
     lines = []
     for entry in table:
         leaf_name = entry["name"]
-        lines.append(f"d {out} / d {leaf_name}   ({leaf_name} = {entry['leaf'].data:.4f})")
+        total = f"∂{out}/∂{leaf_name}"
+        lines.append(f"{total}: every path from {leaf_name} (= {entry['leaf'].data:.4f}) to {out}")
         if not entry["paths"]:
             lines.append(f"  no path from {leaf_name} to {out}: the derivative is 0")
         for k, path in enumerate(entry["paths"], 1):
             route = " -> ".join(names[v] for v in path["nodes"])
             steps = " * ".join(
-                f"(d {names[b]}/d {names[a]} = {f:.4f})"
+                f"({names[a]}->{names[b]}: {f:.4f})"
                 for a, b, f in zip(path["nodes"], path["nodes"][1:], path["factors"])
             )
             lines.append(f"  path {k}: {route}")
-            lines.append(f"    {steps or '1'} = {path['product']:.4f}")
+            lines.append(f"    local slopes {steps or '1'} = {path['product']:.4f}")
         n = len(entry["paths"])
         if not entry["complete"]:
             lines.append(f"  (only the first {n} paths are listed; pass max_paths to see more)")
-        partial = "" if entry["complete"] else " listed (a partial sum)"
-        lines.append(f"  sum over {n} path{'s' if n != 1 else ''}{partial}: {entry['total']:.4f}")
+        partial = " listed (a partial sum)" if not entry["complete"] else ""
+        lines.append(f"  {total} = sum over {n} path{'s' if n != 1 else ''}{partial}: {entry['total']:.4f}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -697,7 +753,8 @@ def plot_activations(
     names: Sequence[str] = ("tanh", "relu", "sigmoid"), *, derivatives: bool = True,
     xlim: tuple[float, float] = (-4, 4)
 ):
-    """One panel per activation: the function and (dashed) its derivative.
+    """One panel per activation: the function and (dashed) its derivative, against the
+    neuron's sum n (the activation's input).
 
     Values are computed with the engine (derivatives by `backward()`), so the picture
     shows exactly what the course's `Value` does.
@@ -727,10 +784,10 @@ def plot_activations(
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_title(name)
-        ax.set_xlabel("x")
+        ax.set_xlabel("n")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=9)
-    axes[0][0].set_ylabel("activation(x)")
+    axes[0][0].set_ylabel("activation(n)")
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -33,13 +33,15 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from . import viz
-from .engine import Value, local_gradients, topological_order
+from .engine import Value, topological_order
 from .nn import ACTIVATIONS
+from .valuelike import graph_order, is_value_like, require_value, run_rule
 
 __all__ = [
     "Lab",
     "graph_explorer",
     "backprop_stepper",
+    "gradients_by_hand",
     "derivative_lab",
     "chain_rule_paths",
     "neuron_playground",
@@ -127,6 +129,17 @@ _num = viz.format_number
 _HALF_WIDTH = W.Layout(max_width="50%", height="auto", object_fit="contain")
 
 
+def _panel() -> W.Layout:
+    """A picture that shares a row with another where there is room for both at a
+    readable size (460 px each, about 0.75 of their drawn size), and goes under it
+    where there is not (a 1024 px laptop window), instead of shrinking its text."""
+    return W.Layout(flex="1 1 460px", min_width="460px", max_width="640px", height="auto",
+                    object_fit="contain")
+
+
+_WRAPPING_ROW = dict(flex_flow="row wrap", align_items="flex-start")
+
+
 def _svg_html(drawing: viz.GraphDrawing) -> str:
     """The drawing as inline SVG, or the missing-`dot` message plus the outline."""
     try:
@@ -154,10 +167,6 @@ def _number(x: object, what: str) -> float:
     return float(x)
 
 
-# ipywidgets 8 takes step=None (no steps); ipywidgets 7 (Google Colab's) needs a number
-_NO_STEP = None if int(W.__version__.split(".")[0]) >= 8 else 1e-12
-
-
 def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSlider:
     """A slider from a number (the start value) or a (min, max, value) triple."""
     if isinstance(spec, tuple):
@@ -169,13 +178,18 @@ def _float_slider(name: str, spec: object, continuous_update: bool) -> W.FloatSl
     else:
         value = _number(spec, f"the start value of {name}")
         lo, hi = _slider_range(value)
+    if round(value, 2) != value:
+        # the browser snaps a slider's value to the steps min, min + 0.01, ... as soon as
+        # it shows it, so a start value off that grid (the lecture's bias
+        # 6.8813735870195432) gets a grid through it: the ends move inwards by less than
+        # one step and every arrow key still moves the value by 0.01
+        lo = value - math.floor((value - lo) / 0.01 + 1e-9) * 0.01
+        hi = value + math.floor((hi - value) / 0.01 + 1e-9) * 0.01
     return W.FloatSlider(
         min=lo,
         max=hi,
         value=value,
-        # the browser snaps a slider's value to its steps as soon as it shows it, so a
-        # start value such as the lecture's bias 6.8813735870195432 gets no steps
-        step=0.01 if round(value, 2) == value else _NO_STEP,
+        step=0.01,
         description=name,
         continuous_update=continuous_update,
         readout_format=".2f",
@@ -220,20 +234,40 @@ def _start_value(f: Callable, name: str, defaults: dict) -> object:
     return 1.0
 
 
-def _evaluate_graph(f: Callable, names: list[str], values: list[float]) -> Value:
-    """f applied to fresh labelled leaves, with backward() run on the result."""
-    leaves = [Value(v, label=n) for n, v in zip(names, values)]
+def _leaf(value_class: type, x: float, name: str) -> object:
+    """value_class(x) labelled `name` (a learner's __init__ may not take label=)."""
+    try:
+        leaf = value_class(x, label=name)
+    except TypeError:
+        leaf = value_class(x)
+        leaf.label = name
+    return require_value(leaf, "graph_explorer", f"a {value_class.__name__} for each input")
+
+
+def _evaluate_graph(f: Callable, names: list[str], values: list[float],
+                    value_class: type = Value, backward: bool = True) -> Value:
+    """f applied to fresh labelled leaves (of `value_class`), with backward() run on the
+    result when `backward`."""
+    leaves = [_leaf(value_class, v, n) for n, v in zip(names, values)]
     out = f(*leaves)
     if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value (built from its inputs), got {_describe(out)}")
+        if not hasattr(out, "_prev") or not hasattr(out, "data"):
+            raise TypeError(f"f must return a Value (built from its inputs), got {_describe(out)}")
+        require_value(out, "graph_explorer")
     if not out.label:
         out.label = "out"
-    out.backward()
+    if backward:
+        if not callable(getattr(out, "backward", None)):
+            raise TypeError(
+                f"graph_explorer shows gradients by calling backward(), and this "
+                f"{type(out).__name__} has no `backward` method (notebook 04 writes it); "
+                "pass show_grad=False to show the data only")
+        out.backward()
     return out
 
 
 def _grads_line(root: Value, leaves_only: bool = True) -> str:
-    order = topological_order(root)
+    order = graph_order(root, "graph_explorer")
     parts = [f"<b>{html.escape(root.label or 'out')} = {_num(root.data)}</b>"]
     for v in order:
         if v.label and (not v._prev or not leaves_only) and v is not root:
@@ -242,6 +276,15 @@ def _grads_line(root: Value, leaves_only: bool = True) -> str:
 
 
 # ------------------------------------------------------------------ graph_explorer
+
+# the explorer's drawing beside its sliders: at most this many inches (about 620 x 480
+# pixels), so sliders, result and graph fit a 1280 x 800 laptop screen together
+_EXPLORER_SIZE = (6.5, 5.0)  # (width, height) in inches
+
+
+def _data_line(root: object) -> str:
+    """The output's value alone (for an explorer that does not show gradients)."""
+    return f"<b>{html.escape(str(root.label or 'out'))} = {_num(float(root.data))}</b>"
 
 
 def graph_explorer(
@@ -252,6 +295,8 @@ def graph_explorer(
     color_by_grad: bool = False,
     continuous_update: bool = True,
     max_nodes: int = 300,
+    show_grad: bool = True,
+    value_class: type | None = None,
     **defaults: float,
 ) -> Lab:
     """A slider per input of `f`; the graph of `f` with data and grads, redrawn on every move.
@@ -261,14 +306,27 @@ def graph_explorer(
     also be a triple `(min, max, value)` to set the slider's range. Each redraw builds the
     graph afresh from the slider values and runs `backward()` on it.
 
+    `show_grad=False` shows the data only and never calls `backward()` (for a notebook
+    that has not explained gradients yet). `value_class` makes the inputs of that class
+    instead of the course's Value: the learner's own (anything with data, grad, _prev,
+    _op and label; see `valuelike`). The sliders and the result sit beside the drawing,
+    which is kept under 6.5 x 5 inches, so the whole widget fits a laptop screen.
+
     Attributes: `controls` (one FloatSlider per input), `root` (the latest output Value),
     `drawing` (its GraphDrawing), `dot` (its DOT text), `graph` (the HTML widget
     holding the SVG), `summary` (the output value and input gradients).
     """
     names = _input_names(f, defaults)
+    if value_class is None:
+        value_class = Value
+    elif not isinstance(value_class, type):
+        raise TypeError(f"value_class must be a class (your Value), got {_describe(value_class)}")
+    shown = "value and gradient" if show_grad else "value"
     lab = Lab(static_text="Graph explorer: a slider for each input; the computation graph is redrawn "
-                          "with every node's value and gradient as the sliders move.")
+                          f"with every node's {shown} as the sliders move.")
     sliders = {n: _float_slider(n, _start_value(f, n, defaults), continuous_update) for n in names}
+    for s in sliders.values():
+        s.layout.width = "300px"  # narrow: the drawing sits beside the sliders
     lab.controls = sliders
     lab.graph = W.HTML()
     lab.summary = W.HTML()
@@ -277,17 +335,22 @@ def graph_explorer(
     lab.dot = ""
 
     def update():
-        root = _evaluate_graph(f, names, [sliders[n].value for n in names])
-        drawing = viz.draw_graph(root, rankdir=rankdir, color_by_grad=color_by_grad,
-                                 max_nodes=max_nodes)
+        root = _evaluate_graph(f, names, [sliders[n].value for n in names], value_class, show_grad)
+        drawing = viz.draw_graph(root, rankdir=rankdir, color_by_grad=color_by_grad and show_grad,
+                                 max_nodes=max_nodes, show_grad=show_grad,
+                                 max_width=_EXPLORER_SIZE[0], max_height=_EXPLORER_SIZE[1])
         lab.root, lab.drawing, lab.dot = root, drawing, drawing.source
-        lab.summary.value = _grads_line(root)
+        lab.summary.value = _grads_line(root) if show_grad else _data_line(root)
         lab.graph.value = _svg_html(drawing)
 
     lab._refresh = update
     for s in sliders.values():
         s.observe(lab._guarded(lambda change: update()), names="value")
-    lab.children = [W.HBox([W.VBox(list(sliders.values()))]), lab.summary, lab.errors, lab.graph]
+    lab.summary.layout = W.Layout(width="300px")
+    lab.errors.layout = W.Layout(width="300px")
+    lab.graph.layout = W.Layout(flex="1 1 auto", min_width="0")
+    controls = W.VBox([*sliders.values(), lab.summary, lab.errors], layout=W.Layout(flex="0 0 auto"))
+    lab.children = [W.HBox([controls, lab.graph], layout=W.Layout(align_items="flex-start"))]
     lab.refresh()
     return lab
 
@@ -300,7 +363,7 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
     rows = []
     head = (
         "<tr><th style='text-align:left'>input</th><th style='text-align:left'>path</th>"
-        "<th style='text-align:left'>local derivatives along the path</th>"
+        "<th style='text-align:left'>local slope of each edge</th>"
         "<th style='text-align:right'>product</th></tr>"
     )
     for entry in table:
@@ -309,8 +372,9 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
         for k, path in enumerate(entry["paths"]):
             route = " &rarr; ".join(html.escape(names[v]) for v in path["nodes"])
             factors = " &times; ".join(
-                f"<span title='d {html.escape(names[b])} / d {html.escape(names[a])}'>"
-                f"&part;{html.escape(names[b])}/&part;{html.escape(names[a])} = {_num(fac)}</span>"
+                f"<span title='how much {html.escape(names[b])} moves per unit of "
+                f"{html.escape(names[a])}, along this one edge'>"
+                f"{html.escape(names[a])}&rarr;{html.escape(names[b])}: {_num(fac)}</span>"
                 for a, b, fac in zip(path["nodes"], path["nodes"][1:], path["factors"])
             )
             first = f"{name} = {_num(leaf.data)}" if k == 0 else ""
@@ -323,12 +387,14 @@ def _paths_html(root: Value, table: list[dict], names: dict[Value, str]) -> str:
         more = "" if entry["complete"] else " (some paths not listed)"
         rows.append(
             "<tr style='border-bottom:1px solid #999'>"
-            f"<td></td><td colspan='2'><i>sum over {len(entry['paths'])} path(s){more}; "
-            f"backward() gives {name}.grad = {_num(leaf.grad)}</i> {mark}</td>"
+            f"<td></td><td colspan='2'><i>total &part;{out}/&part;{name} = sum over "
+            f"{len(entry['paths'])} path(s){more}; backward() gives {name}.grad = "
+            f"{_num(leaf.grad)}</i> {mark}</td>"
             f"<td style='text-align:right'><b>{_num(entry['total'])}</b></td></tr>"
         )
     return (
-        f"<div class='bpl-paths'><b>d{out}/d(input) = sum over paths of the product of local derivatives</b>"
+        f"<div class='bpl-paths'><b>total &part;{out}/&part;(input) = the sum over paths of the "
+        "product of the edges' local slopes</b>"
         "<style>.bpl-paths td, .bpl-paths th {padding: 2px 10px}</style>"
         "<table style='border-collapse:collapse; font-family:monospace'>"
         + head + "".join(rows) + "</table></div>"
@@ -548,15 +614,17 @@ def derivative_lab(
                           "against the tangent, the difference estimates and their error against h.")
     lab.controls = {
         "x": W.FloatSlider(min=lo, max=hi, value=x, step=0.05, description="x",
-                           continuous_update=continuous_update, readout_format=".2f"),
+                           continuous_update=continuous_update, readout_format=".2f",
+                           layout=W.Layout(width="380px")),
+        # ten decades of h: a long track (about 40 px per decade), each arrow key 0.1 decade
         "h": W.FloatLogSlider(min=-10, max=0, base=10, value=h, step=0.1,
                               description="h", continuous_update=continuous_update,
-                              readout_format=".1e"),
+                              readout_format=".1e", layout=W.Layout(width="460px")),
     }
     lab.table = W.HTML()
     # each picture takes half the width, so both stay in view side by side
-    lab.slope_image = W.Image(format="png", layout=_HALF_WIDTH)
-    lab.error_image = W.Image(format="png", layout=_HALF_WIDTH)
+    lab.slope_image = W.Image(format="png", layout=_panel())
+    lab.error_image = W.Image(format="png", layout=_panel())
     lab.estimates = {}
     # the two figures stay open and are redrawn in place while a slider is dragged
     slope = viz.LiveFigure()
@@ -626,10 +694,10 @@ def derivative_lab(
     for c in lab.controls.values():
         c.observe(lab._guarded(lambda change: update()), names="value")
     lab.children = [
-        W.HBox([lab.controls["x"], lab.controls["h"]]),
+        W.HBox([lab.controls["x"], lab.controls["h"]], layout=W.Layout(**_WRAPPING_ROW)),
         lab.errors,
         lab.table,
-        W.HBox([lab.slope_image, lab.error_image]),
+        W.HBox([lab.slope_image, lab.error_image], layout=W.Layout(**_WRAPPING_ROW)),
     ]
     lab.refresh()
     return lab
@@ -661,7 +729,10 @@ def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
     if op == "sigmoid":
         return f"{o}·(1 - {o})"
     if op.startswith("**") and len(node._prev) == 1:
-        n = float(op[2:])
+        try:
+            n = float(op[2:])
+        except ValueError:  # a learner's op name such as "**n"
+            return "its local derivative"
         return f"{n:g}·{c}**{n - 1:g}"
     if op == "**" and len(node._prev) == 2:
         base, expo = node._prev
@@ -681,19 +752,48 @@ def _local_rule(node: Value, child: Value, names: dict[Value, str]) -> str:
     return "its local derivative"
 
 
+def _short(x: float) -> str:
+    """A number for a written-out sum: up to 4 decimals, trailing zeros dropped."""
+    text = _num(x)
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _term(x: float) -> str:
+    """A number as the right-hand term of a sum: negative ones in brackets."""
+    text = _short(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _drawable(root: object) -> tuple[Value, Callable[[object], Value]]:
+    """The graph as the course's drawings take it: `root` itself for the course's Value;
+    for a learner's, a copy made of course Values (same data, inputs, ops and labels),
+    and a map from each learner value to its copy."""
+    if isinstance(root, Value):
+        return root, lambda v: v
+    from .build import course_copy
+
+    copy, copies = course_copy(root)
+    return copy, lambda v: copies[id(v)]
+
+
 def backprop_stepper(
-    root: Value,
+    root: object,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "TB",
     interval: int = 900,
     max_nodes: int = 300,
 ) -> Lab:
     """Walk the backward pass of `root`'s graph node by node (Play, or drag the slider).
 
-    Step 0 seeds d root/d root = 1. Step k (1 .. number of values) takes the k-th value
-    in reverse topological order (the root first, the inputs last) and applies its
-    local derivatives: each input's gradient grows by (local derivative) x (this node's
-    gradient). The current node is highlighted and a line spells out the rule applied.
+    `root` is the course engine's Value or the learner's own (anything with data, grad,
+    _prev, _op, label and a `_backward`, in either style: see `valuelike`). Step 0
+    seeds d root/d root = 1. Step k (1 .. number of values) takes the k-th value in
+    reverse topological order (the root first, the inputs last) and runs its own
+    `_backward`: each input's gradient grows by (local derivative) x (this node's
+    gradient). The current node is highlighted and a line spells out the rule applied
+    and the sum it makes (`x.grad: -2 + 6 = 4`).
 
     What it does to `.grad`: nothing you can see. The gradients of every step are
     worked out once, up front, starting from 0 (the graph's existing `.grad` values are
@@ -701,14 +801,20 @@ def backprop_stepper(
     fresh `root.backward()` gives, whatever `.grad` held before. Call `root.backward()`
     yourself to fill in `.grad`.
 
+    The drawing is top to bottom (inputs at the top) by default, as the notebooks'
+    static drawings are; rankdir="LR" lays it out left to right.
+
     Attributes: `controls` ("play": Play, "step": IntSlider), `sequence` (the Values in
     the order they are processed), `steps` (one dict per slider position: `node`,
     `message`, `grads`), `grads_at(k)` (a dict Value -> gradient after step k),
     `message` (HTML widget), `drawing`, `dot`, `graph`.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backprop_stepper needs the Value at the end of a graph, got {_describe(root)}")
-    order = topological_order(root)
+    if isinstance(root, (bool, numbers.Number, str)) or not is_value_like(root):
+        try:
+            require_value(root, "backprop_stepper", "the Value at the end of a graph")
+        except TypeError as err:
+            raise TypeError(str(err)) from None
+    order = graph_order(root, "backprop_stepper")
     if len(order) > max_nodes:
         raise ValueError(
             f"this graph has {len(order)} values; the stepper walks graphs of up to "
@@ -717,6 +823,7 @@ def backprop_stepper(
     names = viz.node_names(order)
     sequence = list(reversed(order))
     steps = _record_backward(root, order, sequence, names)
+    drawn_root, drawn = _drawable(root)
     lab = Lab(static_text="Backpropagation stepper: Play, or the step slider, fills in one node's "
                           "gradient at a time, with the chain-rule line for that step.")
     n = len(sequence)
@@ -728,7 +835,7 @@ def backprop_stepper(
     lab.controls = {"play": play, "step": slider}
     lab.sequence = sequence
     lab.steps = steps
-    lab.message = W.HTML()
+    lab.message = W.HTML(layout=W.Layout(min_height="3em"))
     lab.graph = W.HTML()
     lab.drawing = None
     lab.dot = ""
@@ -738,12 +845,14 @@ def backprop_stepper(
         k = slider.value
         step = steps[k]
         drawing = viz.draw_graph(
-            root, rankdir=rankdir, grads=lab.grads_at(k), highlight=[step["node"]],
-            max_nodes=max_nodes,
+            drawn_root, rankdir=rankdir,
+            grads={drawn(v): g for v, g in zip(order, step["grads"])},
+            highlight=[drawn(step["node"])], max_nodes=max_nodes,
         )
         lab.drawing, lab.dot = drawing, drawing.source
         lab.message.value = (
-            f"<b>step {k} of {n}</b>: " + step["message"]
+            f"<div style='font-size:14px; line-height:1.5'><b>step {k} of {n}</b>: "
+            + step["message"] + "</div>"
         )
         lab.graph.value = _svg_html(drawing)
 
@@ -754,9 +863,12 @@ def backprop_stepper(
     return lab
 
 
-def _record_backward(root: Value, order: list[Value], sequence: list[Value],
-                     names: dict[Value, str]) -> list[dict]:
-    """Run the backward pass from zero gradients, keeping the gradients after each step."""
+def _record_backward(root: object, order: list, sequence: list,
+                     names: dict) -> list[dict]:
+    """Run the backward pass from zero gradients with each node's own `_backward`
+    (`valuelike.run_rule`), keeping the gradients after each step."""
+    from .teaching import local_derivatives
+
     saved = [v.grad for v in order]
     out = html.escape(names[root])
     try:
@@ -770,27 +882,223 @@ def _record_backward(root: Value, order: list[Value], sequence: list[Value],
         }]
         for node in sequence:
             name = html.escape(names[node])
-            if not node._prev:
+            inputs = list({id(v): v for v in node._prev}.values())
+            if not inputs:
                 msg = (f"'{name}' is an input: nothing to pass on; its gradient "
                        f"d{out}/d{name} = {_num(node.grad)} is final.")
+                run_rule(node)
             else:
-                inputs = list(dict.fromkeys(node._prev))
-                local = local_gradients(node)
+                local = local_derivatives(node)
+                before = [float(c.grad) for c in inputs]
+                run_rule(node)
                 parts = []
-                for child, d in zip(inputs, local):
+                for child, d, was in zip(inputs, local, before):
                     c = html.escape(names[child])
                     rule = html.escape(_local_rule(node, child, names))
+                    now = float(child.grad)
                     parts.append(
                         f"d {name}/d {c} = {rule} = {_num(d)}, so {c}.grad += "
-                        f"{_num(d)} * {_num(node.grad)}"
+                        f"{_num(d)} * {_num(node.grad)}, "
+                        f"<b>{c}.grad: {_short(was)} + {_term(now - was)} = {_short(now)}</b>"
                     )
-                msg = f"node '{name}' ({html.escape(node._op)}): " + "; ".join(parts)
-            node._backward(node, node.grad)
-            steps.append({"node": node, "message": msg, "grads": [v.grad for v in order]})
+                msg = f"node '{name}' ({html.escape(str(node._op))}): " + ";<br>".join(parts)
+            steps.append({"node": node, "message": msg, "grads": [float(v.grad) for v in order]})
         return steps
     finally:
         for v, g in zip(order, saved):
             v.grad = g
+
+
+# ------------------------------------------------------------------ gradients_by_hand
+
+_RIGHT_FILL, _WRONG_FILL = "#c8e6c9", "#ffcdd2"  # green: right, red: wrong
+
+
+def _parse_number(text: str) -> float | None:
+    """A typed number ("-2", "0.5", "−3" with a typographic minus, "1/3"), or None."""
+    text = text.strip().replace("−", "-").replace(",", ".")
+    if "/" in text:
+        top, _, bottom = text.partition("/")
+        top_value, bottom_value = _parse_number(top), _parse_number(bottom)
+        if top_value is None or not bottom_value:
+            return None
+        return top_value / bottom_value
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _hand_rule(node: object, users: list, names: dict, out: str) -> str:
+    """How `node`'s gradient is found from the nodes that use it: the local rule."""
+    if not users:
+        return f"{names[node]} is the output: d{out}/d{out} = 1, the seed."
+    parts = []
+    for user in users:
+        u = names[user]
+        uses = sum(1 for v in user._prev if v is node)
+        if user._op == "+":
+            share = f"add copies the gradient: {names[node]} gets {u}.grad"
+        elif user._op == "*":
+            others = [v for v in user._prev if v is not node]
+            if others:
+                other = others[0]
+                share = (f"mul swaps the inputs: {names[node]} gets {names[other]}.data "
+                         f"× {u}.grad = {_short(other.data)} × {u}.grad")
+            else:
+                share = f"{u} = {names[node]} * {names[node]}: {names[node]} gets 2 × {names[node]}.data × {u}.grad"
+        else:
+            share = f"{names[node]} gets (d {u}/d {names[node]}) × {u}.grad"
+        if uses > 1 and user._op == "+":
+            share += f", once per use ({uses} uses)"
+        ins = [names[v] for v in user._prev]
+        made = f" {user._op} ".join(ins) if len(ins) == 2 else f"{user._op}({', '.join(ins)})"
+        parts.append(f"{u} = {made} uses {names[node]}; {share}")
+    text = "; ".join(parts)
+    if len(users) > 1 or any(sum(1 for v in u._prev if v is node) > 1 for u in users):
+        text += f". {names[node]} is used more than once: add up the shares"
+    return text + "."
+
+
+_RULES = {"+": Value._add_backward, "*": Value._mul_backward, "tanh": Value._tanh_backward,
+          "exp": Value._exp_backward, "relu": Value._relu_backward, "log": Value._log_backward,
+          "sigmoid": Value._sigmoid_backward}
+
+
+def _course_rules_copy(root: object, order: list, where: str) -> tuple[Value, dict]:
+    """A copy of `root`'s graph made of course Values that carry the course's backward
+    rule for each operation named in `_op`, so that its backward() gives the right
+    gradients whatever the original's own rules do (or before they are written)."""
+    from .build import course_copy
+
+    copy, copies = course_copy(root)
+    for v in order:
+        c, op = copies[id(v)], str(v._op)
+        if not c._prev:
+            continue
+        if op in _RULES:
+            c._backward = _RULES[op]
+        elif op.startswith("**") and len(c._prev) == 1 and _parse_number(op[2:]) is not None:
+            c._exponent, c._backward = _parse_number(op[2:]), Value._pow_backward
+        elif op == "**" and len(c._prev) == 2:
+            c._backward = Value._pow_value_backward
+        elif isinstance(v, Value):
+            c._backward = v._backward
+        else:
+            raise ValueError(f"{where} knows the gradients of +, *, **n, tanh, exp, relu, log "
+                             f"and sigmoid; this graph has a value made by {op!r}")
+    return copy, copies
+
+
+def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1e-3) -> Lab:
+    """Fill in every value's gradient by hand, on the drawn graph of `root`.
+
+    One field per value (the output first, then in the order a backward pass reaches
+    them). Each field turns green when its number is d root/d value and red when it is
+    not, as you type, and a red one shows the local rule that gives it ("add copies the
+    gradient, mul swaps the inputs"). The drawing shows your numbers in its `grad` boxes,
+    coloured the same way. Nothing in `root`'s graph changes: the right answers come
+    from a copy of it made of the course engine's Values.
+
+    `root` is the course engine's Value or the learner's own (see `valuelike`). A typed
+    answer is right within `tolerance` (relative, or absolute near 0); "1/3" and a
+    typographic minus are accepted.
+
+    Attributes: `fields` (name -> Text), `status` (name -> HTML: right or wrong),
+    `rules` (name -> HTML: the local rule, for a wrong answer), `expected`
+    (name -> the right gradient), `right()` (the names answered right so far),
+    `summary` (HTML), `drawing`, `dot`, `graph`.
+    """
+    require_value(root, "gradients_by_hand", "the Value at the end of a graph")
+    order = graph_order(root, "gradients_by_hand")
+    names = viz.node_names(order)
+    copy, copies = _course_rules_copy(root, order, "gradients_by_hand")
+    for v in order:
+        copies[id(v)].label = names[v]
+    copy.zero_grad()
+    copy.backward()
+    expected = {names[v]: copies[id(v)].grad for v in order}
+    users: dict[int, list] = {id(v): [] for v in order}
+    for v in order:
+        for child in {id(c): c for c in v._prev}.values():
+            users[id(child)].append(v)
+    out = names[root]
+
+    lab = Lab(static_text="Gradients by hand: a field per value of the drawn graph; each turns "
+                          "green when your gradient is right and red, with the local rule, "
+                          "when it is not.")
+    lab.expected = expected
+    lab.fields, lab.status, lab.rules = {}, {}, {}
+    rows = []
+    label_layout = W.Layout(width="5.5em")
+    for v in reversed(order):
+        name = names[v]
+        field = W.Text(value="", placeholder=f"d{out}/d{name}", continuous_update=True,
+                       layout=W.Layout(width="7em"))
+        status = W.HTML(value="", layout=W.Layout(width="auto"))
+        rule = W.HTML(value="", layout=W.Layout(width="21em"))
+        lab.fields[name], lab.status[name], lab.rules[name] = field, status, rule
+        rows.append(W.VBox([W.HBox([W.HTML(f"<code>{html.escape(name)}.grad</code>",
+                                           layout=label_layout), field, status]), rule]))
+    lab.summary = W.HTML()
+    lab.graph = W.HTML()
+    lab.drawing, lab.dot = None, ""
+    by_name = {names[v]: v for v in order}
+
+    def verdict(name: str) -> bool | None:
+        typed = _parse_number(lab.fields[name].value)
+        if typed is None:
+            return None
+        want = expected[name]
+        return abs(typed - want) <= tolerance * max(1.0, abs(want))
+
+    lab.right = lambda: [name for name in lab.fields if verdict(name)]
+
+    def update():
+        shown, fills = {}, {}
+        for name, field in lab.fields.items():
+            text = field.value.strip()
+            typed = _parse_number(text)
+            v = by_name[name]
+            lab.rules[name].value = ""
+            if not text:
+                lab.status[name].value = ""
+                continue
+            if typed is None:
+                lab.status[name].value = "<span style='color:#8a6d00'>a number?</span>"
+                lab.rules[name].value = ("<div style='color:#8a6d00'>type a number, e.g. -2, "
+                                         "0.5 or 1/3</div>")
+                continue
+            shown[copies[id(v)]] = typed
+            if verdict(name):
+                fills[name] = _RIGHT_FILL
+                lab.status[name].value = "<span style='color:#1b5e20'>✓ right</span>"
+            else:
+                fills[name] = _WRONG_FILL
+                rule = html.escape(_hand_rule(v, users[id(v)], names, out))
+                lab.status[name].value = f"<span style='color:#b71c1c'>✗ not {html.escape(text)}</span>"
+                lab.rules[name].value = (f"<div style='color:#b71c1c; line-height:1.35; "
+                                         f"margin-bottom:4px'>{rule}</div>")
+        drawing = viz.draw_graph(copy, rankdir=rankdir, grads=shown, show_names=True)
+        for name, fill in fills.items():
+            drawing.node(drawing.node_ids[copies[id(by_name[name])]], style="filled", fillcolor=fill)
+        lab.drawing, lab.dot = drawing, drawing.source
+        lab.graph.value = _svg_html(drawing)
+        done = len(lab.right())
+        lab.summary.value = (f"<b>{done} of {len(order)} right</b>"
+                             + (": every gradient of the graph, by hand." if done == len(order) else
+                                " (a box with no number shows grad 0 in the drawing)"))
+
+    lab._refresh = update
+    for field in lab.fields.values():
+        field.observe(lab._guarded(lambda change: update()), names="value")
+    lab.controls = dict(lab.fields)
+    lab.children = [lab.summary, lab.errors,
+                    W.HBox([W.Box([lab.graph], layout=W.Layout(flex="1 1 auto", min_width="18em")),
+                            W.VBox(rows, layout=W.Layout(flex="0 0 21em", padding="0 0 0 1em"))])]
+    lab.refresh()
+    return lab
 
 
 # ------------------------------------------------------------------ training_dashboard

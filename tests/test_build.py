@@ -96,6 +96,27 @@ CATALOGUE = [
      "value", "start it at 0.0"),
     ("no _backward on a leaf", "value", [("        self._backward = lambda: None     # passes the gradient on (written in 04)\n", "")],
      "add_mul_backward", "add `self._backward = lambda: None` to __init__"),
+    # ---- 03 trace: the first walk along _prev
+    ("trace edges point backwards", "trace", [("edges.add((child, v))", "edges.add((v, child))")],
+     "trace", "points the wrong way"),
+    ("trace does not walk into the inputs", "trace", [("                build(child)\n", "")],
+     "trace", "trace leaves out"),
+    ("trace collects numbers", "trace", [("            nodes.add(v)\n", "            nodes.add(v.data)\n"),
+                                         ("        if v not in nodes:", "        if v.data not in nodes:")],
+     "trace", "not their numbers"),
+    ("trace keeps nodes from the last call", "trace",
+     [("    nodes, edges = set(), set()\n\n", ""),
+      ("def trace(root):\n", "nodes, edges = set(), set()\n\ndef trace(root):\n")],
+     "trace", "earlier call"),
+    ("trace without edges", "trace", [("                edges.add((child, v))     # an arrow from the input to the value made from it\n", "")],
+     "trace", "leaves out the edge"),
+    ("trace returns nodes only", "trace", [("    return nodes, edges\n", "    return nodes\n")],
+     "trace", "return nodes, edges"),
+    ("trace lists a reused value twice", "trace",
+     [("    nodes, edges = set(), set()", "    nodes, edges = [], []"),
+      ("        if v not in nodes:\n            nodes.add(v)", "        if True:\n            nodes.append(v)"),
+      ("edges.add((child, v))", "edges.append((child, v))")],
+     "trace", "times in nodes"),
     # ---- 04 the backward rules of + and *
     ("+ missing upstream", "add_mul_backward", [("self.grad += 1.0 * out.grad", "self.grad += 1.0")],
      "add_mul_backward", "Missing the upstream gradient"),
@@ -161,8 +182,13 @@ CATALOGUE = [
                                                          "def __neg__(self):\n    out = Value(-self.data, (self,), 'neg')\n\n    def _backward():\n        self.grad += out.grad\n    out._backward = _backward\n    return out\n")],
      "div_sub", "the course engine -2.5; central differences give -2.5"),
     ("no __rsub__", "div_sub", [("Value.__rsub__ = __rsub__\n", "")], "div_sub", "`__rsub__`"),
+    ("tanh = for +=", "tanh", [("self.grad += (1 - t**2)", "self.grad = (1 - t**2)")], "tanh", "`=` where `+=` is needed"),
+    ("tanh rule never stored", "tanh", [("    out._backward = _backward\n    return out\n\nValue.tanh", "    return out\n\nValue.tanh")],
+     "tanh", "out._backward = _backward"),
+    ("exp not attached", "exp", [("Value.exp = exp\n", "")], "exp", "`Value.exp = exp`"),
+    ("pow = for +=", "pow", [("self.grad += other *", "self.grad = other *")], "pow", "`=` where `+=` is needed"),
     # ---- 06 the network
-    ("neuron without bias", "neuron", [("zip(self.w, x)), self.b)", "zip(self.w, x)), 0.0)")], "neuron", "leaves out the bias"),
+    ("neuron without bias", "neuron", [("        act = act + self.b", "        act = act")], "neuron", "leaves out the bias"),
     ("neuron without tanh", "neuron", [("        return act.tanh()", "        return act")], "neuron", "without tanh"),
     ("parameters without the bias", "neuron", [("return self.w + [self.b]", "return self.w")], "neuron", "(the bias)"),
     ("parameters as numbers", "neuron", [("return self.w + [self.b]", "return [p.data for p in self.w + [self.b]]")], "neuron", "gives numbers"),
@@ -173,6 +199,8 @@ CATALOGUE = [
     ("zero_grad does nothing", "neuron", [("            p.grad = 0.0", "            p.grad = p.grad")], "mlp", "still have a gradient"),
     # ---- 06 the training step
     ("no zero_grad", "train", [("    model.zero_grad()                     # forget the last step's gradients first\n", "")], "train", "zero_grad()"),
+    ("train_step returns loss.data", "train", [("    return loss\n", "    return loss.data\n")], "train", "return the loss Value itself"),
+    ("neuron sums only the first weight", "neuron", [("        for wi, xi in zip(self.w[1:], x[1:]):\n            act = act + wi * xi                 # + w2*x2 + ...\n", "")], "neuron", "expected"),
     ("steps uphill", "train", [("p.data += -learning_rate * p.grad", "p.data += learning_rate * p.grad")], "train", "uphill"),
     ("zero_grad after backward", "train", [("    model.zero_grad()                     # forget the last step's gradients first\n    loss.backward()\n", "    loss.backward()\n    model.zero_grad()\n")], "train", "no parameter changed"),
 ]
@@ -250,3 +278,16 @@ def test_draw_shows_the_learners_own_graph_and_a_visit_order():
         assert text in drawing.source, text
     with pytest.raises(TypeError, match="this int has no `data`"):
         build.draw(3)
+
+
+def test_trace_names_the_value_piece_when_that_is_what_is_wrong():
+    result = first_failure({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")],
+                            "trace": []})
+    assert result.piece == "value"
+    ns: dict = {}
+    src = sources({"value": [("self._prev = tuple(_children)", "self._prev = set(_children)")]})
+    exec(src["value"] + src["trace"], ns)
+    result = build.check_piece("trace", ns)
+    assert not result.correct
+    assert result.message.startswith("this check walks graphs made with your Value, and your "
+                                     "Value (piece `value`, above) is not right yet: `_prev` is a set")

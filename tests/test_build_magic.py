@@ -109,7 +109,7 @@ def test_a_later_notebook_loads_what_the_learner_wrote(tmp_path, capsys):
     fresh = notebook_ns()
     build.load("05", fresh, tmp_path)
     out = capsys.readouterr().out
-    assert "2 of 4 pieces from notebooks before 05 are yours" in out
+    assert "2 of 5 pieces from notebooks before 05 are yours" in out
     assert "topo: the course's version (not written yet)" in out
     assert fresh["Value"].made_by == "me"  # theirs, not a fresh copy
     a = fresh["Value"](3.0)
@@ -118,7 +118,7 @@ def test_a_later_notebook_loads_what_the_learner_wrote(tmp_path, capsys):
     assert a.grad == 7.0
     # the course's versions of the missing pieces are now in the file, in order
     assert [h[0] for h in headers(tmp_path / build.ENGINE_FILE)] == [
-        "value", "add_mul_backward", "topo", "backward"]
+        "value", "trace", "add_mul_backward", "topo", "backward"]
 
 
 def test_loading_notes_a_piece_that_failed_and_one_that_no_longer_runs(tmp_path, capsys):
@@ -186,7 +186,10 @@ def test_notebook_state_an_older_class_and_a_second_backward(tmp_path, capsys):
     capsys.readouterr()
     build.build_cell("value", REF["value"], ns, tmp_path)  # the class is made again
     out = capsys.readouterr().out
-    assert "Note: `x` was made by an older version of your Value class" in out
+    # one note names every value the older class made (a, b, L, x), not one note each
+    stale = [line for line in out.splitlines() if "older version of your Value class" in line]
+    assert len(stale) == 1 and all(f"`{v}`" in stale[0] for v in ("a", "b", "L", "x")), out
+    assert stale[0].startswith("Note: `a`, `b`, `L`, `x` were made by an older version"), out
     for name in ["add_mul_backward", "backward"]:  # the new class needs them again
         build.build_cell(name, REF[name], ns, tmp_path)
     exec("a = Value(2.0); b = Value(-3.0); x = Value(1.0); L = a * b + a", ns)
@@ -232,7 +235,7 @@ def test_the_magic_in_a_real_kernel(tmp_path):
     assert text(nb03.cells[1]).startswith("✓ value:")
     assert text(nb03.cells[2]) == "7.0 me\n"
     assert "value: yours" not in text(nb04.cells[0])  # a piece that is theirs and passed needs no line
-    assert "1 of 1 pieces from notebooks before 04 are yours" in text(nb04.cells[0])
+    assert "1 of 2 pieces from notebooks before 04 are yours" in text(nb04.cells[0])
     assert text(nb04.cells[1]).startswith("`add_mul_backward` is not written yet")
     assert text(nb04.cells[2]).startswith("✗ topo:")
     assert any("image/svg+xml" in o.get("data", {}) for o in nb04.cells[2].outputs)  # the drawing

@@ -30,7 +30,8 @@ import numpy as np
 import pytest
 
 from backproplab.engine import Value, weighted_sum
-from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from backproplab.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
+from course_text import HINT_OFFER, NOT_ANSWERED, NOT_YET, RIGHT_MARK, WRONG_MARK
 
 # the time limit the endless-loop cases run under (the notebooks' checks use 3 seconds)
 SHORT_LIMIT = 0.2
@@ -271,6 +272,24 @@ e.wrong += [("forgot c*a", ((9, -12, 2),), "appears twice"),
             ("rotated order", ((-12, 2, 19),), "wrong order"),
             ("forward nudges h = 0.01", ((19.03, -11.98, 2.0),), "smaller h")]
 
+e = entry(nb01.choosing_h)
+_sin_errors = {h: abs((math.sin(1 + h) - math.sin(1 - h)) / (2 * h) - math.cos(1))
+               for h in (10.0**-k for k in range(1, 14))}
+e.right += [("tuple", ((1e-5, "round-off"),)),
+            ("list, other spelling", ([1e-05, "roundoff"],)),
+            ("numpy step, capitals", ((np.float64(1e-5), "Round-off"),)),
+            ("computed as in the solution", ((min(_sin_errors, key=_sin_errors.get), "rounding"),)),
+            ("spaces around", ((0.00001, "  round off "),))]
+e.wrong += [("the smallest h", ((1e-13, "round-off"),), "round-off"),
+            ("h = 1e-12 itself", ((1e-12, "round-off"),), "try larger steps"),
+            ("the neighbour below", ((1e-6, "round-off"),), "try larger steps"),
+            ("the neighbour above", ((1e-4, "round-off"),), "try smaller steps"),
+            ("the largest h", ((0.1, "round-off"),), "truncation"),
+            ("forward difference's best", ((1e-8, "round-off"),), "try larger steps"),
+            ("right h, wrong cause", ((1e-5, "truncation"),), "cause is not"),
+            ("cube root of eps itself", ((6e-6, "round-off"),), "not one of the 13 steps"),
+            ("the error instead of h", ((1.1e-11, "round-off"),), "not one of the 13 steps")]
+
 # ------------------------------------------------------------------ notebook 02
 
 c = nb02._composition()
@@ -459,6 +478,19 @@ e.wrong += [("through a * a only", (12.0,), "paths add up"), ("through + a only"
             ("= for +=", (6.0,), "`=` instead of `+=`"), ("a.data", (3.0,), "a.data"),
             ("the Value a", (a_,), "a.data"), ("d.data", (24.0,), "d.data")]
 
+e = entry(nb04.topo_orders)
+e.right += [("a list", (["A", "C"],)), ("a string", ("AC",)), ("lower case", ("ac",)),
+            ("a set", ({"C", "A"},)), ("a tuple, reversed", (("C", "A"),)),
+            ("with commas and spaces", ("A, C",))]
+e.wrong += [("only A", (["A"],), "C is valid too"), ("only C", (["C"],), "A is valid too"),
+            ("with the reverse order", (["A", "C", "D"],), "reverse of a topological order"),
+            ("only the reverse order", (["D"],), "reverse of a topological order"),
+            ("m before its input", (["A", "B", "C"],), "lists m before b"),
+            ("out before its input", (["A", "C", "E"],), "lists out before s"),
+            ("all five", ("ABCDE",), None), ("none", ([],), "names no order"),
+            ("a letter past E", (["A", "F"],), "not one of the letters"),
+            ("the labels of an order", (["a", "b", "m"],), None)]
+
 # ------------------------------------------------------------------ notebook 05
 
 N = 0.5 * 2.0 + (-0.5) * (-1.0) + (-0.25)
@@ -534,6 +566,36 @@ e.wrong += [("negated", (lambda n: -my_tanh(n),), None),
             ("tanh's number, no graph", (lambda n: n * 1 - n * 1 + n.tanh().data,), "plain-float detour"),
             ("hard-coded shown value", (lambda n: 0 * n.exp() + math.tanh(-2.0),), None),
             ("math.exp on a Value", (lambda n: (math.exp(2 * n) - 1) / (math.exp(2 * n) + 1),), "n.exp()")]
+
+
+def slow_grads():
+    grads = []
+    for w_, b_ in [(0.4, 0.1), (-2.0, 0.5), (3.0, 1.0)]:
+        w = Value(w_)
+        o = (Value(1.5) * w + b_).tanh()
+        o.backward()
+        grads.append(w.grad)
+    return grads
+
+
+SLOW = tuple(slow_grads())
+SLOW_SUMS = (0.7, -2.5, 5.5)
+e = entry(nb05.slowest_neuron, rest=("C",))
+e.right += [(f"grads as {n}", (a, "C")) for n, a in sequence_forms(SLOW)]
+e.right += [("by hand", ([(1 - math.tanh(n) ** 2) * 1.5 for n in SLOW_SUMS], "C")),
+            ("lower case", (SLOW, "c")), ("neuron C", (SLOW, "neuron C")), ("spaces", (SLOW, " C "))]
+e.wrong += [(f"grads {n}", (a, "C"), None) for n, a in sequence_slips(SLOW)]
+e.wrong += [("the outputs", ([math.tanh(n) for n in SLOW_SUMS], "C"), "outputs o = tanh(n)"),
+            ("do/dn", ([1 - math.tanh(n) ** 2 for n in SLOW_SUMS], "C"), "multiply by x = 1.5"),
+            ("1 - n**2", ([(1 - n**2) * 1.5 for n in SLOW_SUMS], "C"), "1 - n**2"),
+            ("times w", ([(1 - math.tanh(n) ** 2) * w for n, w in zip(SLOW_SUMS, (0.4, -2.0, 3.0))], "C"),
+             "multiplied by w"),
+            ("reversed", (SLOW[::-1], "C"), "wrong order"),
+            ("rounded", ([round(g, 3) for g in SLOW], "C"), "rounded"),
+            ("most negative sum", (SLOW, "B"), "flat on both sides"),
+            ("largest gradient", (SLOW, "A"), "learns fastest"),
+            ("a number for the letter", (SLOW, 3), "one of the letters"),
+            ("no quotes", (SLOW, None), "one of the letters")]
 
 # ------------------------------------------------------------------ notebook 06
 
@@ -677,6 +739,20 @@ e.wrong += [("forgets zero_grad", (make_step(zero="never"),), "zero_grad"),
             ("doubled loss", (make_step(loss_scale=2.0),), None),
             ("backward twice", (lambda model, xs, ys, lr: _backward_twice(model, xs, ys, lr),),
              "backward() called more than once")]
+
+e = entry(nb06.diverging_rates)
+e.right += [("list", ([1.1, 2.0],)), ("set", ({2.0, 1.1},)), ("tuple, ints", ((2, 1.1),)),
+            ("numpy", (np.array([1.1, 2.0]),)),
+            ("computed", ([lr for lr in nb06.RATES if abs(1 - 2 * lr) > 1],)),
+            ("generator", ((lr for lr in nb06.RATES if lr > 1),))]
+e.wrong += [("with 1.0", ([1.0, 1.1, 2.0],), "never grows"),
+            ("with 0.9", ([0.9, 1.1, 2.0],), "zigzagging"),
+            ("with 0.5", ([0.5, 1.1, 2.0],), "lands exactly on the minimum"),
+            ("with the slow one", ([0.01, 1.1, 2.0],), "slow, not diverging"),
+            ("only 2.0", ([2.0],), "1.1 is missing"),
+            ("none", ([],), "1.1 is missing"),
+            ("every overshooting rate", ([0.9, 1.0, 1.1, 2.0],), None),
+            ("a rate not asked about", ([1.1, 2.0, 3.0],), "not one of the rates")]
 
 # ------------------------------------------------------------------ notebook 07
 
@@ -1046,6 +1122,69 @@ e.wrong += [("weights only", (64 * 64 + 64 * 10,), "weights only"),
             ("the sizes", (shapes,), None)]
 
 
+# notebook 09: one spiral trained to the target (about 1 s), shared by its answers
+def _spiral_answers():
+    import copy
+    from types import SimpleNamespace
+
+    from backproplab.playground import Playground
+
+    sin4 = ("x1", "x2", "sin(x1)", "sin(x2)")
+    pg = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],
+                    learning_rate=0.1).train(300)
+    scalar = copy.deepcopy(pg)
+    scalar.set(engine="scalar", learning_rate=0.01)  # training settings: the weights stay
+    short = Playground("spiral", points=400, features=sin4, hidden=[8, 8, 4],
+                       learning_rate=0.1).train(30)
+    relabelled = copy.deepcopy(short)  # test labels set to its own predictions
+    relabelled.y_test = (relabelled.scores(relabelled.X_test) > 0).astype(int)
+    tampered = copy.deepcopy(pg)
+    tampered.weights = tampered.weights[:-1]
+    return pg, scalar, SimpleNamespace(playground=pg), short, relabelled, tampered
+
+
+_pg, _pg_scalar, _pg_widget, _pg_short, _pg_relabelled, _pg_tampered = _spiral_answers()
+e = entry(nb09.spiral_challenge)
+e.right += [("trained Playground", (_pg,)), ("the widget", (_pg_widget,)),
+            ("switched to the scalar engine", (_pg_scalar,)),
+            ("a copy", (__import__("copy").deepcopy(_pg),))]
+_P = __import__("backproplab.playground", fromlist=["Playground"]).Playground
+e.wrong += [("untrained", (_P("spiral", points=400, hidden=[8, 8, 4]),), "has not trained yet"),
+            ("trained too little", (_pg_short,), "does not fit even the training points"),
+            ("test labels replaced by its predictions", (_pg_relabelled,), "below 95%"),
+            ("weights cut", (_pg_tampered,), "no longer fit its settings"),
+            ("too many neurons", (_P("spiral", points=400, hidden=[8, 8, 8]),), "at most 20"),
+            ("the moons", (_P("moons", hidden=[4]).train(1),), "the spiral"),
+            ("noise turned down", (_P("spiral", noise=0.0, points=400).train(1),), "noise is 0"),
+            ("more points", (_P("spiral", points=800).train(1),), "at most 400"),
+            ("a small test set", (_P("spiral", points=400, test_fraction=0.2).train(1),), "at least half"),
+            ("its test accuracy", (_pg.test_accuracy,), "Playground you trained"),
+            ("its settings", (_pg.settings,), "Playground you trained")]
+
+e = entry(nb09.xor_features)
+e.right += [("with x1 and x2", (["x1", "x2", "x1*x2"],)), ("alone", (["x1*x2"],)),
+            ("a tuple", (("x1*x2", "x2"),)), ("a set", ({"x1*x2", "x1"},)),
+            ("one name", ("x1*x2",)), ("every feature", (list(nb09.FEATURES),))]
+e.wrong += [("x1 and x2", (["x1", "x2"],), "changes along one axis only"),
+            ("x1", (["x1"],), "changes along one axis only"),
+            ("the sines", (["sin(x1)", "sin(x2)"],), "changes along one axis only"),
+            ("the squares", (["x1^2", "x2^2"],), "same at all four corners"),
+            ("lines and squares", (["x1", "x2", "x1^2", "x2^2"],), "same at all four corners"),
+            ("an unknown name", (["x3"],), "not a feature"),
+            ("spaces in the name", (["x1 * x2"],), "not a feature"),
+            ("nothing", ([],), "empty"),
+            ("the labels", (["x₁x₂"],), "not a feature")]
+
+e = entry(nb09.parameter_count)
+e.right += [(n, (a,)) for n, a in number_forms(42) if n in ("int", "numpy int64")]
+e.right += [("numpy int32", (np.int32(42),)), ("worked out", ((3 * 5 + 5) + (5 * 3 + 3) + (3 + 1),)),
+            ("from the Playground", (_P(features=("x1", "x2", "x1*x2"), hidden=[5, 3]).parameter_count,))]
+e.wrong += [("weights only", (33,), "weights only"), ("no output bias", (41,), "output neuron's bias"),
+            ("no output layer", (38,), "output layer is missing"), ("two features", (37,), "3 features"),
+            ("the neurons", (9,), "counts the neurons"), ("plus one", (43,), None), ("negative", (-42,), None),
+            ("a float", (42.0,), "write 42"), ("a Value", (Value(42.0),), "plain whole number")]
+
+
 # ------------------------------------------------------------------ bad input
 
 
@@ -1093,16 +1232,16 @@ INTERNALS = ("Traceback", "_check", "Verdict", "AnswerForm", "object at 0x", "<m
 
 def verdict_lines(out: str) -> list[str]:
     return [line for line in out.splitlines()
-            if line.startswith(("✓", "✗")) or "not answered yet" in line]
+            if line.startswith((RIGHT_MARK, WRONG_MARK)) or NOT_ANSWERED in line]
 
 
 def assert_one_plain_sentence(out: str, title: str) -> None:
     lines = verdict_lines(out)
     assert len(lines) == 1, out[-2000:]
     line = lines[0]
-    assert line.startswith((f"✗ {title}: not yet. ", f"{title}: not answered yet.")), line
+    assert line.startswith((NOT_YET.format(title=title) + " ", f"{title}: {NOT_ANSWERED}.")), line
     assert not any(word in line for word in INTERNALS), line
-    assert re.search(r"[.!?)`]( Try `\.hint\(\)` if you are stuck\.)?$", line), line
+    assert re.search(rf"[.!?)`]( {re.escape(HINT_OFFER)})?$", line), line
 
 
 # ------------------------------------------------------------------ the tests
@@ -1113,9 +1252,9 @@ BAD_CASES = [(t, n, a) for t in CATALOGUE for n, a in BAD]
 
 
 def test_the_catalogue_covers_every_exercise():
-    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
+    exercises = {ex.title for m in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09)
                  for ex in vars(m).values() if isinstance(ex, Exercise)}
-    assert exercises == set(CATALOGUE) and len(exercises) == 27
+    assert exercises == set(CATALOGUE) and len(exercises) == 34
     for title, en in CATALOGUE.items():
         assert len(en.right) >= 4 and len(en.wrong) >= 8, title
 
@@ -1236,7 +1375,7 @@ def test_hints_climb_and_never_give_the_solution(title):
     assert len(given) <= 1 and (len(lines) > 1 or not given), given
 
 
-@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08],
+@pytest.mark.parametrize("module", [nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09],
                          ids=lambda m: m.__name__)
 def test_no_module_constant_passes_a_check(module, capsys):
     exercises = [v for v in vars(module).values() if isinstance(v, Exercise)]
@@ -1266,12 +1405,16 @@ def test_the_printed_solution_passes_its_check(title, capsys):
     # the worked answer is the code up to the first line of prose
     code = "\n".join(itertools.takewhile(lambda line: not re.match(r"^[A-Z][a-z]+ ", line), lines))
     namespace = {"math": math, "np": np, "Value": Value, "pairs": nb07.HINGE_PAIRS,
-                 "scores": nb07.SCORES, "labels": nb07.LABELS}
+                 "scores": nb07.SCORES, "labels": nb07.LABELS, "Playground": _P}
     exec(code, namespace)
     if "answer" in namespace:
         answer = (namespace["answer"],)
+    elif "pg" in namespace:  # notebook 09's trained Playground
+        answer = (namespace["pg"],)
     elif "dL_dw1" in namespace:
         answer = (namespace["o"], namespace["dL_dw1"])
+    elif "slowest" in namespace:
+        answer = (namespace["grads"], namespace["slowest"])
     else:
         name = re.search(r"^def (\w+)", code, re.M).group(1)
         answer = (namespace[name],)

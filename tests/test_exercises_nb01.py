@@ -182,7 +182,8 @@ def test_partial_slopes_placeholder(capsys):
     assert "not answered yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("exercise", [nb01.numerical_gradient, nb01.forward_vs_central, nb01.partial_slopes])
+@pytest.mark.parametrize("exercise", [nb01.numerical_gradient, nb01.forward_vs_central, nb01.partial_slopes,
+                                      nb01.choosing_h])
 def test_every_exercise_has_graded_hints_and_a_solution(exercise, capsys):
     assert 2 <= len(exercise.hints) <= 3
     for _ in exercise.hints:
@@ -199,6 +200,7 @@ def test_every_exercise_has_graded_hints_and_a_solution(exercise, capsys):
         (nb01.numerical_gradient, "numerical_gradient"),
         (nb01.forward_vs_central, "answer"),
         (nb01.partial_slopes, "answer"),
+        (nb01.choosing_h, "answer"),
     ],
 )
 def test_the_printed_solution_code_passes_its_check(exercise, name):
@@ -206,3 +208,12 @@ def test_the_printed_solution_code_passes_its_check(exercise, name):
     namespace = {}
     exec(code, namespace)
     assert exercise.check(namespace[name]) is True
+
+
+def test_choosing_h_names_the_arm_of_the_v_a_wrong_step_sits_on(capsys):
+    assert nb01.choosing_h.check((1e-12, "round-off")) is False
+    assert "mostly round-off" in capsys.readouterr().out
+    assert nb01.choosing_h.check((1e-2, "round-off")) is False
+    assert "mostly truncation" in capsys.readouterr().out
+    assert nb01.choosing_h.check((1e-5, "round-off")) is True
+    assert "times larger" in capsys.readouterr().out

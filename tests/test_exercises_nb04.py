@@ -7,6 +7,7 @@ import pytest
 from backproplab.engine import Value, local_gradients, numerical_gradient
 from backproplab.exercises import nb04
 from backproplab.teaching import local_derivatives, teaching_backward
+from backproplab.exercises.nb04 import topo_graph
 
 
 # -------------------------------------------------------------- hand_gradients
@@ -138,7 +139,7 @@ def test_reuse_grad_placeholder_is_not_answered(capsys):
 
 
 def test_every_exercise_has_graded_hints_and_a_solution(capsys):
-    for exercise in (nb04.hand_gradients, nb04.div_backward, nb04.reuse_grad):
+    for exercise in (nb04.hand_gradients, nb04.div_backward, nb04.reuse_grad, nb04.topo_orders):
         assert 2 <= len(exercise.hints) <= 3
         exercise.solution()
         assert exercise.title in capsys.readouterr().out
@@ -166,12 +167,6 @@ def test_teaching_backward_inputs_first_leaves_a_without_gradient():
     assert (a.grad, b.grad) == (0.0, 2.0)
 
 
-def test_teaching_backward_with_assignment_keeps_only_the_last_share():
-    a, b, c = reuse_chain()
-    teaching_backward(c, accumulate=False)
-    assert (a.grad, b.grad) == (1.0, 1.0)
-
-
 def test_teaching_backward_agrees_with_backward_on_the_lecture_graph():
     def lecture(a, b, c, f):
         return (a * b + c) * f
@@ -192,12 +187,10 @@ def test_teaching_backward_resets_gradients_left_from_before():
 
 
 def test_teaching_backward_rejects_bad_arguments():
-    with pytest.raises(TypeError, match="expected a Value"):
+    with pytest.raises(TypeError, match="teaching_backward needs a Value"):
         teaching_backward(3.0)
     with pytest.raises(ValueError, match="order must be one of"):
         teaching_backward(Value(1.0), order="backwards")
-    with pytest.raises(TypeError, match="accumulate"):
-        teaching_backward(Value(1.0), accumulate="yes")
 
 
 @pytest.mark.parametrize(
@@ -224,18 +217,46 @@ def test_local_derivatives_agree_with_the_engine(make):
         assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
 
 
-def test_local_derivatives_list_a_reused_input_once_per_use():
+def test_local_derivatives_list_a_reused_input_once_with_both_uses_added():
     a = Value(3.0)
-    assert local_derivatives(a * a) == (3.0, 3.0)
-    assert local_gradients(a * a) == (6.0,)
+    assert local_derivatives(a * a) == local_gradients(a * a) == (6.0,)  # d(a*a)/da = 2a
     assert local_derivatives(a) == ()
 
 
-def test_local_derivatives_name_the_ops_they_know():
+def test_local_derivatives_run_the_nodes_own_rule_even_for_a_fused_op():
     from backproplab.engine import weighted_sum
 
     node = weighted_sum([Value(1.0)], [2.0], Value(0.5))
-    with pytest.raises(ValueError, match="no local derivative written out for the op"):
-        local_derivatives(node)
-    with pytest.raises(TypeError, match="expected a Value"):
+    assert local_derivatives(node) == local_gradients(node)
+    with pytest.raises(TypeError, match="local_derivatives needs a Value"):
         local_derivatives(2.0)
+
+
+# ------------------------------------------------------ 4. topo_orders
+
+
+def test_topo_orders_candidates_are_judged_against_the_real_graph():
+    """The valid letters are exactly the lists in which the engine's graph has every
+    value after its inputs, and the engine's own topological order is one of them."""
+    from backproplab.engine import topological_order
+
+    out = topo_graph()
+    nodes = {v.label: v for v in topological_order(out)}
+    assert {k: tuple(c.label for c in v._prev) for k, v in nodes.items()} == nb04.TOPO_INPUTS
+
+    def valid(order):
+        place = {name: i for i, name in enumerate(order)}
+        return all(place[c.label] < place[name] for name in order for c in nodes[name]._prev)
+
+    assert {k for k, order in nb04.TOPO_CANDIDATES.items() if valid(order)} == {"A", "C"}
+    assert valid([v.label for v in topological_order(out)])
+
+
+def test_topo_orders_names_the_misplaced_pair_and_the_reversed_order(capsys):
+    assert nb04.topo_orders.check(["A", "C"]) is True
+    assert nb04.topo_orders.check(["A", "B", "C"]) is False
+    assert "lists m before b" in capsys.readouterr().out
+    assert nb04.topo_orders.check(["A", "C", "D"]) is False
+    assert "the order backward() visits" in capsys.readouterr().out
+    assert nb04.topo_orders.check("A") is False
+    assert "C is valid too" in capsys.readouterr().out

@@ -167,3 +167,44 @@ def test_every_exercise_has_graded_hints_and_a_solution(capsys):
         assert 2 <= len(exercise.hints) <= 3
         exercise.solution()
         assert exercise.title in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ slowest_neuron
+
+
+def grads_of_the_three_neurons():
+    grads = []
+    for w_, b_ in [(0.4, 0.1), (-2.0, 0.5), (3.0, 1.0)]:
+        w = Value(w_)
+        o = (Value(1.5) * w + b_).tanh()
+        o.backward()
+        grads.append(w.grad)
+    return grads
+
+
+def test_slowest_neuron_accepts_the_engines_gradients_and_c(capsys):
+    grads = grads_of_the_three_neurons()
+    # the saturated neuron C gets about 10,000 times less gradient than A
+    assert grads[2] < grads[0] / 5000
+    assert nb05.slowest_neuron.check(grads, "C")
+    assert "9,501 times less" in capsys.readouterr().out
+
+
+def test_slowest_neuron_names_the_saturation_slips(capsys):
+    grads = grads_of_the_three_neurons()
+    assert not nb05.slowest_neuron.check(grads, "B")  # the most negative sum
+    assert "large |n|" in capsys.readouterr().out
+    assert not nb05.slowest_neuron.check(grads, "A")  # the largest gradient
+    assert "learns fastest" in capsys.readouterr().out
+    local = [1 - math.tanh(n) ** 2 for n in (0.7, -2.5, 5.5)]
+    assert not nb05.slowest_neuron.check(local, "C")  # do/dn, the factor x left out
+    assert "multiply by x = 1.5" in capsys.readouterr().out
+    # C's tiny gradient is compared relatively: 0 is not "close" to 1e-4
+    assert not nb05.slowest_neuron.check(grads[:2] + [0.0], "C")
+    assert "rounded" in capsys.readouterr().out
+
+
+def test_slowest_neuron_placeholder_is_not_answered(capsys):
+    assert nb05.slowest_neuron.check(..., ...) is False
+    assert "not answered yet" in capsys.readouterr().out
+

@@ -192,3 +192,36 @@ def test_every_exercise_has_graded_hints_and_a_solution(capsys):
         assert 2 <= len(exercise.hints) <= 3
         exercise.solution()
         assert exercise.title in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- diverging_rates
+
+
+def test_diverging_rates_accepts_the_rates_whose_steps_grow():
+    assert nb06.diverging_rates.check([1.1, 2.0])
+    assert nb06.diverging_rates.check({2, 1.1})
+
+
+def test_the_answer_is_what_gradient_descent_on_w_squared_does():
+    # run the steps themselves: |w| after 20 steps from w = 1 is larger only for 1.1 and 2.0
+    grown = []
+    for lr in nb06.RATES:
+        w = 1.0
+        for _ in range(20):
+            w -= lr * 2 * w
+        if abs(w) > 1.0:
+            grown.append(lr)
+    assert grown == [1.1, 2.0]
+
+
+@pytest.mark.parametrize("wrong, says", [
+    ([1.0, 1.1, 2.0], "never grows"),          # |w| stays 1: flips, does not grow
+    ([0.9, 1.1, 2.0], "zigzagging"),           # overshoots but shrinks
+    ([0.01, 0.1, 1.1, 2.0], "slow, not diverging"),
+    ([2.0], "1.1 is missing"),
+    ([1.1, 2.0, 5.0], "not one of the rates"),
+])
+def test_diverging_rates_names_the_misreading(wrong, says, capsys):
+    assert not nb06.diverging_rates.check(wrong)
+    assert says in capsys.readouterr().out
+

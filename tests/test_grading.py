@@ -11,6 +11,8 @@ import nbformat
 import pytest
 
 from backproplab import grading
+from course_text import (GRADES_SUMMARY_HEADER, GRADING_CELL_STOPPED, GRADING_NOT_A_FOLDER,
+                         GRADING_NOT_A_NOTEBOOK)
 from notebook_tools import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "01_derivatives.ipynb"
@@ -29,6 +31,7 @@ RIGHT = {
     ),
     "forward_vs_central": "nb01.forward_vs_central.check((0.31, 0.01))\n",
     "partial_slopes": "nb01.partial_slopes.check((19, -12, 2))\n",
+    "choosing_h": "nb01.choosing_h.check((1e-5, 'round-off'))\n",
 }
 WRONG = {
     "numerical_gradient": (
@@ -39,6 +42,7 @@ WRONG = {
     ),
     "forward_vs_central": "nb01.forward_vs_central.check((0.01, 0.31))\n",
     "partial_slopes": "nb01.partial_slopes.check((19, 12, 2))\n",
+    "choosing_h": "nb01.choosing_h.check((1e-12, 'round-off'))\n",
 }
 
 
@@ -88,7 +92,8 @@ def test_a_complete_submission_is_all_right(graded):
 def test_a_partial_submission_lists_what_is_not_answered(graded):
     assert statuses(graded, "partial") == {"numerical_gradient": "not answered",
                                            "forward_vs_central": "not answered",
-                                           "partial_slopes": "right"}
+                                           "partial_slopes": "right",
+                                           "choosing_h": "not answered"}
 
 
 def test_wrong_answers_carry_the_checks_message(graded):
@@ -105,25 +110,25 @@ def test_a_crashing_cell_does_not_stop_the_grading(graded):
 def test_an_endless_loop_is_stopped_and_reported(graded):
     rows = {r["exercise"]: r for r in graded["rows"] if r["student"] == "loop"}
     assert rows["forward_vs_central"]["status"] == "not answered"
-    assert "was stopped" in rows["forward_vs_central"]["message"]
+    assert GRADING_CELL_STOPPED in rows["forward_vs_central"]["message"]
     assert rows["partial_slopes"]["status"] == "right"  # the cells after the loop still ran
 
 
 def test_a_file_that_is_not_a_notebook_gets_a_row_saying_so(graded):
     rows = [r for r in graded["rows"] if r["student"] == "garbled"]
     assert len(rows) == 1 and rows[0]["status"] == "not graded"
-    assert "not a readable notebook" in rows[0]["message"]
+    assert GRADING_NOT_A_NOTEBOOK in rows[0]["message"]
 
 
 def test_the_summary_counts_each_student(graded):
     lines = graded["summary"].splitlines()
-    assert lines[0] == "student,right,wrong,not answered,not graded"
-    assert "complete,3,0,0,0" in lines
-    assert "partial,1,0,2,0" in lines
-    assert "wrong,0,3,0,0" in lines
+    assert lines[0] == GRADES_SUMMARY_HEADER
+    assert "complete,4,0,0,0" in lines
+    assert "partial,1,0,3,0" in lines
+    assert "wrong,0,4,0,0" in lines
     assert "garbled,0,0,0,1" in lines
 
 
 def test_a_folder_that_does_not_exist_is_a_clear_error(tmp_path):
-    with pytest.raises(SystemExit, match="is not a folder"):
+    with pytest.raises(SystemExit, match=GRADING_NOT_A_FOLDER):
         grading.main([str(tmp_path / "missing")])

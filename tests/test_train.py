@@ -44,9 +44,9 @@ def test_hinge_loss_is_micrograds_recipe_and_labels_0_1_equal_minus1_plus1():
     assert loss_pm.data == loss.data
 
 
-def test_mse_on_the_four_samples_matches_the_lecture_loop_and_goes_down():
+def test_sum_of_squares_on_the_four_samples_matches_the_lecture_loop_and_goes_down():
     model = MLP(3, [4, 4, 1], seed=0)
-    trainer = Trainer(model, XS, YS, loss="mse", learning_rate=0.05, steps=20)
+    trainer = Trainer(model, XS, YS, loss="sum_of_squares", learning_rate=0.05, steps=20)
     # the lecture's loss, by hand, before training
     by_hand = sum((model(x) - y) ** 2 for x, y in zip(XS, YS))
     record = trainer.step()
@@ -57,6 +57,19 @@ def test_mse_on_the_four_samples_matches_the_lecture_loop_and_goes_down():
     assert trainer.losses[-1] < 0.1 * trainer.losses[0]
     assert trainer.accuracies[-1] == 1.0
     assert trainer.alpha == 0.0
+
+
+def test_the_old_name_mse_still_means_the_sum_of_squares():
+    # notebooks and code written before the rename keep working, with the same numbers,
+    # and the trainer reports the loss by what it is: a sum, not a mean
+    old = Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, loss="mse", learning_rate=0.05, steps=5)
+    new = Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, loss="sum_of_squares", learning_rate=0.05, steps=5)
+    old.run()
+    new.run()
+    assert old.losses == new.losses
+    assert old.loss == "sum_of_squares" and repr(old).startswith("Trainer(sum_of_squares loss")
+    first = sum((MLP(3, [4, 4, 1], seed=0)(x) - y) ** 2 for x, y in zip(XS, YS)).data
+    assert old.losses[0] == pytest.approx(first, rel=1e-12)  # summed, not divided by 4
 
 
 def test_linear_decay_follows_micrograds_schedule():
@@ -102,7 +115,7 @@ def test_stepping_past_the_end_says_what_to_do():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"loss": "cross_entropy"}, ValueError, "loss must be one of 'hinge', 'mse'"),
+        ({"loss": "cross_entropy"}, ValueError, "loss must be one of 'hinge', 'sum_of_squares'"),
         ({"schedule": "cosine"}, ValueError, "schedule must be one of"),
         ({"steps": 0}, ValueError, "steps must be at least 1"),
         ({"steps": 2.5}, TypeError, "steps must be a whole number"),

@@ -14,7 +14,7 @@ YS = [1.0, -1.0, -1.0, 1.0]
 
 
 def lecture_trainer(**kwargs):
-    kwargs.setdefault("loss", "mse")
+    kwargs.setdefault("loss", "sum_of_squares")
     return Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, **kwargs)
 
 
@@ -137,7 +137,7 @@ def test_linear_decay_stays_at_its_last_rate_past_the_end():
 def test_settings_are_kept():
     trainer = lecture_trainer(steps=7, learning_rate=0.25, alpha=0.5)
     assert (trainer.steps, trainer.learning_rate, trainer.alpha) == (7, 0.25, 0.5)
-    assert (trainer.loss, trainer.schedule) == ("mse", "constant")
+    assert (trainer.loss, trainer.schedule) == ("sum_of_squares", "constant")
     hinge = Trainer(MLP(3, [2, 1], seed=0), XS, YS)
     assert hinge.alpha == 1e-4 and hinge.loss == "hinge" and hinge.steps == 100
     assert hinge.learning_rate == 1.0
@@ -146,9 +146,9 @@ def test_settings_are_kept():
 
 def test_repr_says_where_training_is():
     trainer = lecture_trainer(steps=3, learning_rate=0.05)
-    assert repr(trainer) == "Trainer(mse loss, 4 samples, step 0 of 3)"
+    assert repr(trainer) == "Trainer(sum_of_squares loss, 4 samples, step 0 of 3)"
     trainer.step()
-    assert repr(trainer) == f"Trainer(mse loss, 4 samples, step 1 of 3, loss {trainer.losses[0]:.4f})"
+    assert repr(trainer) == f"Trainer(sum_of_squares loss, 4 samples, step 1 of 3, loss {trainer.losses[0]:.4f})"
 
 
 def test_predict_gives_one_score_per_row():
@@ -270,7 +270,7 @@ def test_a_model_giving_a_list_says_to_end_with_one_neuron():
         ({"alpha": "x" * 38}, TypeError, "alpha must be a number, got str '" + "x" * 38 + "'"),
         ({"alpha": "x" * 39}, TypeError, "alpha must be a number, got str '" + "x" * 36 + "..."),
         ({"alpha": "x" * 50}, TypeError, "alpha must be a number, got str '" + "x" * 36 + "..."),
-        ({"loss": "l1"}, ValueError, "loss must be one of 'hinge', 'mse', got 'l1'"),
+        ({"loss": "l1"}, ValueError, "loss must be one of 'hinge', 'sum_of_squares', got 'l1'"),
         ({"schedule": "step"}, ValueError,
          "schedule must be one of 'constant', 'linear_decay', got 'step'"),
     ],

@@ -267,9 +267,10 @@ def test_describe_paths_spells_out_each_path_and_sums_them():
     y.label = "y"
     text = describe_paths(y)
     assert "path 1: x -> n1 -> y" in text
-    assert "(d n1/d x = 6.0000) * (d y/d n1 = 1.0000) = 6.0000" in text
+    assert "local slopes (x->n1: 6.0000) * (n1->y: 1.0000) = 6.0000" in text
     assert "path 2: x -> y" in text
-    assert "sum over 2 paths: 7.0000" in text
+    assert "∂y/∂x = sum over 2 paths: 7.0000" in text
+    assert "(x->y: 1.0000) = 1.0000" in text  # the direct edge: its local slope, not ∂y/∂x
     y.backward()
     assert x.grad == 7.0
 
@@ -295,8 +296,8 @@ def test_describe_paths_leaves_out_constants_unless_asked():
     a = Value(2.0, label="a")
     out = a * 3.0
     out.label = "out"
-    assert "d out / d n1" not in describe_paths(out)
-    assert "d out / d n1" in describe_paths(out, include_unlabelled=True)
+    assert "∂out/∂n1" not in describe_paths(out)
+    assert "∂out/∂n1" in describe_paths(out, include_unlabelled=True)
 
 
 # ------------------------------------------------------------------ plots
@@ -356,6 +357,9 @@ def test_difference_errors_show_truncation_and_round_off():
 def test_plot_activations_uses_the_engine_derivatives():
     fig = plot_activations()
     assert [ax.get_title() for ax in fig.axes] == ["tanh", "relu", "sigmoid"]
+    # notebook 05 calls the activation's input n, the neuron's sum
+    assert [ax.get_xlabel() for ax in fig.axes] == ["n", "n", "n"]
+    assert fig.axes[0].get_ylabel() == "activation(n)"
     assert fig.number not in plt.get_fignums()
     tanh_ax = fig.axes[0]
     xs, ys = tanh_ax.lines[0].get_data()
@@ -453,10 +457,10 @@ def test_plot_into_given_axes_returns_that_figure_open():
 def test_wide_drawings_are_scaled_to_fit_a_notebook_column():
     xs = [Value(float(i), label=f"x{i}") for i in range(8)]
     total = sum(x * x for x in xs)
-    assert 'size="9,1000"' in draw_graph(total).source
+    assert 'size="8,1000"' in draw_graph(total).source
     assert not re.search(r"[\s\[]size=", draw_graph(total, max_width=None).source)
     width = float(re.search(r'<svg width="([\d.]+)pt"', draw_graph(total).svg()).group(1))
-    assert width <= 9 * 72 + 1
+    assert width <= 8 * 72 + 1  # 768 px: JupyterLab's column at 1280 px, file browser open
     with pytest.raises(ValueError, match="max_width"):
         draw_graph(total, max_width=0)
 

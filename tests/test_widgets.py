@@ -115,7 +115,7 @@ def test_stepper_walks_reverse_topological_order_and_ends_at_backwards_grads():
 
 def test_stepper_fills_in_gradients_one_node_at_a_time():
     L, v = lecture_values()
-    lab = backprop_stepper(L)
+    lab = backprop_stepper(L, rankdir="LR")  # records read "{ L | ... }" left to right
     step = lab.controls["step"]
     assert "{ L | data -8.0000 | grad 1.0000 }" in lab.dot
     assert "{ d | data 4.0000 | grad 0.0000 }" in lab.dot
@@ -134,7 +134,7 @@ def test_stepper_fills_in_gradients_one_node_at_a_time():
 def test_stepper_leaves_the_learners_grads_as_they_were():
     L, v = lecture_values()
     v["a"].grad = 123.0  # e.g. left over from an earlier backward()
-    lab = backprop_stepper(L)
+    lab = backprop_stepper(L, rankdir="LR")
     lab.controls["step"].value = 7
     assert v["a"].grad == 123.0 and L.grad == 0.0
     assert "{ a | data 2.0000 | grad 6.0000 }" in lab.dot  # from zero, as backward() would
@@ -337,9 +337,16 @@ def test_an_input_may_be_called_f_like_the_lectures():
 def test_a_start_value_off_the_slider_grid_is_not_rounded_by_the_slider():
     # the browser snaps a value to the slider's steps; the lecture's bias has no step
     lab = neuron_playground()
-    assert lab.controls["b"].value == 6.8813735870195432
-    assert lab.controls["b"].step is None
-    assert graph_explorer(lambda a: a * 2, a=1.5).controls["a"].step == 0.01
+    b = lab.controls["b"]
+    assert b.value == 6.8813735870195432
+    # ... and still has steps of 0.01 (an arrow key moves b by 0.01, not by 2.0), on a
+    # grid that passes through the start value and stays inside the usual -10 .. 10
+    assert b.step == 0.01
+    steps_from_min = (b.value - b.min) / b.step
+    assert steps_from_min == pytest.approx(round(steps_from_min), abs=1e-6)
+    assert -10.0 <= b.min < -10.0 + b.step and 10.0 - b.step < b.max <= 10.0
+    explorer = graph_explorer(lambda a: a * 2, a=1.5).controls["a"]
+    assert (explorer.min, explorer.max, explorer.step) == (-5.0, 5.0, 0.01)
 
 
 # whether Play is playing: `playing` since ipywidgets 8, `_playing` in ipywidgets 7

@@ -51,11 +51,12 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from ..engine import Value
+from .variants import Variant, student_id
 
 __all__ = [
     "Exercise", "Verdict", "AnswerForm", "NOT_ANSWERED", "is_stub", "describe",
     "read_number", "read_numbers", "read_count", "read_counts", "read_indices", "need_function", "call",
-    "close", "same", "progress", "report",
+    "close", "same", "progress", "report", "student_id",
 ]
 
 # the placeholder learners replace with their answer: `answer = ...`
@@ -488,6 +489,10 @@ class Exercise:
 
     `expects` says in words what the answer is (for sentences about an answer's form);
     `on_error(error)` may add a sentence about an exception the learner's code raised.
+    `variant` (a `variants.Variant`) gives the exercise per-student numbers: the checker
+    reads them from it, `{name}` fields in the hints and the solution are filled in
+    with them, and with a student id set each verdict shows them. `solution=None` (as in
+    the student build, `make student`) means the worked solution is not in this copy.
     """
 
     def __init__(
@@ -495,16 +500,20 @@ class Exercise:
         title: str,
         checker: Callable[..., Verdict],
         hints: Sequence[str],
-        solution: str,
+        solution: str | None,
         expects: str = "the answer the exercise asks for",
         usage: str = "check(answer)",
         on_error: Callable[[BaseException], str | None] | None = None,
         time_limit: float = TIME_LIMIT,
+        variant: Variant | None = None,
     ) -> None:
         self.title = title
         self._checker = checker
-        self.hints = list(hints)
-        self.solution_text = solution
+        self.variant = variant
+        if variant is not None:
+            variant.key = title
+        self._hints = list(hints)
+        self._solution = solution
         self.expects = expects
         self.usage = usage
         self._on_error = on_error
@@ -515,6 +524,36 @@ class Exercise:
         self.status = "not answered"
         self.last_message = ""
 
+    @property
+    def hints(self) -> list[str]:
+        """The hints, with this student's numbers in them."""
+        if self.variant is None:
+            return list(self._hints)
+        return [self.variant.format(hint) for hint in self._hints]
+
+    @property
+    def solution_text(self) -> str | None:
+        """The worked solution, with this student's numbers (None in the student build)."""
+        if self.variant is None or self._solution is None:
+            return self._solution
+        return self.variant.format(self._solution)
+
+    def your_numbers(self) -> str:
+        """' Your numbers (student ...): ...' when a student id is set, else ''."""
+        who = student_id()
+        if self.variant is None or who is None:
+            return ""
+        return f" Your numbers (student {who}): {self.variant.shown()}."
+
+    def numbers(self) -> None:
+        """Print this exercise's numbers: the student's own if an id is set."""
+        if self.variant is None:
+            print(f"{self.title}: the same numbers for everyone, as the notebook says.")
+        elif student_id() is None:
+            print(f"{self.title}: the notebook's numbers, {self.variant.shown()}.")
+        else:
+            print(f"{self.title}:{self.your_numbers()}")
+
     def check(self, *answer: object, time_limit: float | None = None) -> bool:
         """Print whether `answer` is right (and if not, why); return True or False.
 
@@ -522,7 +561,8 @@ class Exercise:
         """
         if not answer or any(a is NOT_ANSWERED or is_stub(a) for a in answer):
             self._record("not answered", f"{self.title}: not answered yet. Replace the "
-                         "`...` with your answer and run the cell again.")
+                         "`...` with your answer and run the cell again."
+                         f"{self.your_numbers()}")
             return False
         if len(answer) != self._answers:
             return self._say(False, f"this check takes {self._answers} answer"
@@ -565,7 +605,8 @@ class Exercise:
     def _say(self, correct: bool, message: str) -> bool:
         message = message.strip()
         if correct:
-            self._record("right", f"✓ {self.title}: correct. {message}".rstrip())
+            self._record("right", f"✓ {self.title}: correct. {message}".rstrip()
+                         + self.your_numbers())
             return True
         if message and message[-1] not in ".!?)`":
             message += "."
@@ -573,7 +614,7 @@ class Exercise:
         if len(first) > 1 and first.isalpha() and first.islower():  # a word, not a name
             message = message[0].upper() + message[1:]
         more = " Try `.hint()` if you are stuck." if self.hints else ""
-        self._record("wrong", f"✗ {self.title}: not yet. {message}{more}")
+        self._record("wrong", f"✗ {self.title}: not yet. {message}{more}{self.your_numbers()}")
         return False
 
     def _record(self, status: str, message: str) -> None:
@@ -592,6 +633,11 @@ class Exercise:
 
     def solution(self) -> None:
         """Print the worked solution."""
+        if self._solution is None:
+            print(f"{self.title}: the worked solution is not part of this copy of the "
+                  "course. `.hint()` goes a step further each time; your teacher has the "
+                  "solutions.")
+            return
         print(f"Solution to {self.title}:\n{self.solution_text}")
 
     def __repr__(self) -> str:

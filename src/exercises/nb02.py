@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from . import Exercise, Verdict, call, close, need_function, read_number, read_numbers
+from .variants import Variant, distinct
 
 __all__ = ["composition_slope", "reciprocal_backward", "diamond_paths"]
 
@@ -19,27 +20,46 @@ __all__ = ["composition_slope", "reciprocal_backward", "diamond_paths"]
 # x = 3 separates the slips that x = 1 hides (there 2x = 2 and x = x**2): the outer slope
 # alone (300), a dropped x in 2x or a dropped 3 in 3u**2 (600), y itself (1000), 3u * 2x
 # with u not squared (180), x**2 for 2x (2700). The notebook's worked example,
-# (3x + 1)**2 at x = 1, gives 24, which is none of these.
-_X1 = 3.0
-
-
-def _composition() -> dict[str, float]:
-    u = _X1**2 + 1
+# (3x + 1)**2 at x = 1, gives 24, which is none of these. A student's own x is drawn
+# from those that keep them apart too.
+def _composition_at(x: float) -> dict[str, float]:
+    u = x**2 + 1
     return {
-        "right": 3 * u**2 * 2 * _X1,
+        "right": 3 * u**2 * 2 * x,
         "outer": 3 * u**2,
         "no x": 3 * u**2 * 2,
         "value": u**3,
-        "not squared": 3 * u * 2 * _X1,
+        "not squared": 3 * u * 2 * x,
     }
+
+
+def _composition_derived(n: dict) -> dict:
+    x = n["x"]
+    u = x**2 + 1
+    return {"u": u, "du": 2 * x, "dy_du": 3 * u**2, "answer": 3 * u**2 * 2 * x}
+
+
+_X1 = Variant(
+    {"x": 3.0},
+    lambda rng: {"x": float(rng.choice((2, 4, 5, -2, -3, -4)))},
+    lambda n: f"y = (x**2 + 1)**3 at x = {n['x']:g}",
+    valid=lambda n: distinct(*_composition_at(n["x"]).values(), -_composition_at(n["x"])["right"],
+                             24.0),
+    derived=_composition_derived,
+)
+
+
+def _composition() -> dict[str, float]:
+    return _composition_at(_X1.numbers()["x"])
 
 
 def _check_composition_slope(answer: object) -> Verdict:
     got = read_number(answer)
     c = _composition()
+    d = _X1.format("{dy_du}|{u}|{du}|{answer}|{x}").split("|")
     if close(got, c["right"], 1e-6):
-        return Verdict(True, "dy/du = 3u**2 = 300 at u = 10, du/dx = 2x = 6, and "
-                             "300 * 6 = 1800.")
+        return Verdict(True, f"dy/du = 3u**2 = {d[0]} at u = {d[1]}, du/dx = 2x = {d[2]}, and "
+                             f"{d[0]} * {d[2]} = {d[3]}.")
     if close(got, c["outer"], 1e-6):
         return Verdict(False, f"{got:g} is dy/du, the outer function's slope only. Multiply "
                               "by the inner function's slope du/dx.")
@@ -51,10 +71,11 @@ def _check_composition_slope(answer: object) -> Verdict:
     if close(got, c["not squared"], 1e-6):
         return Verdict(False, f"{got:g} uses 3u for dy/du; the derivative of u**3 is 3u**2.")
     if close(got, -c["right"], 1e-6):
-        return Verdict(False, "The sign is flipped: y grows with x at x = 3.")
+        return Verdict(False, f"The sign is flipped: y {'grows' if c['right'] > 0 else 'falls'} "
+                              f"with x at x = {d[4]}.")
     if close(got, 24, 1e-6):
         return Verdict(False, "24 is the notebook's worked example, (3x + 1)**2 at x = 1; "
-                              "this exercise is (x**2 + 1)**3 at x = 3.")
+                              f"this exercise is (x**2 + 1)**3 at x = {d[4]}.")
     if close(got, c["right"], 0.05):
         return Verdict(
             False,
@@ -71,17 +92,19 @@ composition_slope = Exercise(
         "Name the inner function: u = x**2 + 1, so y = u**3. Find each local slope.",
         "dy/dx = dy/du * du/dx: the outer slope, taken at u, times the inner slope, "
         "taken at x. The power rule gives both.",
-        "At x = 3, u = 10 and du/dx = 2 * 3 = 6. Now dy/du at u = 10.",
+        "At x = {x}, u = {u} and du/dx = 2 * {x} = {du}. Now dy/du at u = {u}.",
     ],
     solution=(
-        "u = 3**2 + 1           # 10\n"
-        "dy_du = 3 * u**2       # 300\n"
-        "du_dx = 2 * 3          # 6\n"
-        "answer = dy_du * du_dx # 1800\n"
+        "x = {x}\n"
+        "u = x**2 + 1           # {u}\n"
+        "dy_du = 3 * u**2       # {dy_du}\n"
+        "du_dx = 2 * x          # {du}\n"
+        "answer = dy_du * du_dx # {answer}\n"
         "\n"
-        "Check: f = lambda x: (x**2 + 1)**3; (f(3 + 1e-6) - f(3 - 1e-6)) / 2e-6 is 1800.0000..."
+        "Check: f = lambda x: (x**2 + 1)**3; (f(x + 1e-6) - f(x - 1e-6)) / 2e-6 is {answer}.0000..."
     ),
-    expects="one number, dy/dx at x = 3",
+    expects="one number, dy/dx at the exercise's x",
+    variant=_X1,
 )
 
 
@@ -150,25 +173,43 @@ reciprocal_backward = Exercise(
 # x = 4; u = 3x = 12; v = x**2 = 16; L = u * v. via_u = v * 3 = 48, via_v = u * 2x = 96,
 # total 144 = 9x**2. x = 4 keeps the slips apart that x = 2 hides (there v = x**2 = 2x,
 # so u * v passed for via_v): u * v = 192, u * x = 48 for via_v, the product of the paths
-# instead of their sum, one path alone.
-_X3 = 4.0
+# instead of their sum, one path alone. A student's own x keeps them apart too.
+def _paths_at(n: dict) -> dict:
+    x = n["x"]
+    u, v = 3 * x, x**2
+    via_u = v * 3  # dL/du * du/dx
+    via_v = u * 2 * x  # dL/dv * dv/dx
+    return {"u": u, "v": v, "via_u": via_u, "via_v": via_v, "total": via_u + via_v}
+
+
+def _paths_valid(n: dict) -> bool:
+    p, x = _paths_at(n), n["x"]
+    return (distinct(p["via_v"], p["u"] * p["v"], p["u"] * x) and distinct(p["via_u"], p["v"], 3.0)
+            and distinct(p["total"], p["via_u"] * p["via_v"], p["via_u"], p["via_v"]))
+
+
+_X3 = Variant(
+    {"x": 4.0},
+    lambda rng: {"x": float(rng.choice((3, 5, 6, 7, 8)))},  # never -4: x**2 is 16 there too
+    lambda n: f"u = 3x, v = x**2, L = u * v at x = {n['x']:g}",
+    valid=_paths_valid, derived=_paths_at,
+)
 
 
 def _paths() -> tuple[float, float, float]:
-    u, v = 3 * _X3, _X3**2
-    via_u = v * 3  # dL/du * du/dx
-    via_v = u * 2 * _X3  # dL/dv * dv/dx
-    return via_u, via_v, via_u + via_v
+    p = _paths_at(_X3.numbers())
+    return p["via_u"], p["via_v"], p["total"]
 
 
 def _check_diamond_paths(answer: object) -> Verdict:
     via_u, via_v, total = read_numbers(answer, ("via_u", "via_v", "total"))
     right_u, right_v, right_total = _paths()
-    u, v = 3 * _X3, _X3**2
+    x = _X3.numbers()["x"]
+    u, v = 3 * x, x**2
     if close(via_u, right_u, 1e-6) and close(via_v, right_v, 1e-6) and close(
             total, right_total, 1e-6):
-        return Verdict(True, "L = 3x * x**2 = 3x**3, and d/dx 3x**3 = 9x**2 = 144 at x = 4: "
-                             "the two paths add up.")
+        return Verdict(True, f"L = 3x * x**2 = 3x**3, and d/dx 3x**3 = 9x**2 = {right_total:g} "
+                             f"at x = {x:g}: the two paths add up.")
     if close(via_u, right_v) and close(via_v, right_u):
         return Verdict(False, "The two paths are swapped: the path through u comes first.")
     if not close(via_u, right_u, 1e-6):
@@ -180,7 +221,7 @@ def _check_diamond_paths(answer: object) -> Verdict:
         if close(via_v, u * v):
             return Verdict(False, "via_v: u * v is L itself. The path through v is "
                                   "dL/dv * dv/dx = u * 2x.")
-        if close(via_v, u * _X3):
+        if close(via_v, u * x):
             return Verdict(False, "via_v: dv/dx for v = x**2 is 2x, not x.")
         return Verdict(False, "The path through v is not right yet: dL/dv * dv/dx.")
     if close(total, via_u * via_v):
@@ -198,16 +239,17 @@ diamond_paths = Exercise(
         "x reaches L along two paths, x -> u -> L and x -> v -> L. On each path, "
         "multiply the local derivatives.",
         "dL/du = v, du/dx = 3, dL/dv = u, dv/dx = 2x. Across paths, the contributions add.",
-        "At x = 4: u = 12, v = 16, so via_u = 16 * 3. Now via_v and the total.",
+        "At x = {x}: u = {u}, v = {v}, so via_u = {v} * 3. Now via_v and the total.",
     ],
     solution=(
-        "x = 4\n"
-        "u, v = 3 * x, x**2       # 12, 16\n"
-        "via_u = v * 3            # dL/du * du/dx = 48\n"
-        "via_v = u * (2 * x)      # dL/dv * dv/dx = 96\n"
-        "answer = (via_u, via_v, via_u + via_v)   # (48, 96, 144)\n"
+        "x = {x}\n"
+        "u, v = 3 * x, x**2       # {u}, {v}\n"
+        "via_u = v * 3            # dL/du * du/dx = {via_u}\n"
+        "via_v = u * (2 * x)      # dL/dv * dv/dx = {via_v}\n"
+        "answer = (via_u, via_v, via_u + via_v)   # ({via_u}, {via_v}, {total})\n"
         "\n"
-        "Check: L = 3x * x**2 = 3x**3, whose slope 9x**2 is 144 at x = 4."
+        "Check: L = 3x * x**2 = 3x**3, whose slope 9x**2 is {total} at x = {x}."
     ),
     expects="three numbers (via_u, via_v, total)",
+    variant=_X3,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine import Value, topological_order
 from . import Exercise, Verdict, call, close, need_function, read_counts, read_number
+from .variants import Variant, distinct
 
 __all__ = ["neuron_sum", "count_graph", "stale_value"]
 
@@ -149,13 +150,28 @@ count_graph = Exercise(
 # ----------------------------------------------------------------- 3. stale_value
 
 
+def _stale_at(n: dict) -> dict[str, float]:
+    x = Value(n["x0"])
+    y = x * x + 1
+    x.data = n["x1"]
+    return {"stored": y.data, "recomputed": x.data * x.data + 1,
+            "new x squared": x.data * x.data, "x": x.data, "no + 1": n["x0"] * n["x0"]}
+
+
+# x = 3, then 4, in the notebook; a student's own pair keeps the slips' numbers apart
+_STALE = Variant(
+    {"x0": 3.0, "x1": 4.0},
+    lambda rng: {"x0": float(rng.choice((2, 4, 5, 6, -2, -4, -5))),  # never ±3: y.data 10
+                 "x1": float(rng.choice((3, 4, 8, 9, -4)))},
+    lambda n: f"x = Value({n['x0']:g}); y = x * x + 1; x.data = {n['x1']:g}",
+    valid=lambda n: abs(n["x0"]) != abs(n["x1"]) and distinct(*_stale_at(n).values()),
+    derived=_stale_at,
+)
+
+
 def _stale_value() -> dict[str, float]:
     """y.data after x.data changes, and the numbers the likely slips give."""
-    x = Value(3.0)
-    y = x * x + 1
-    x.data = 4.0
-    return {"stored": y.data, "recomputed": x.data * x.data + 1,
-            "new x squared": x.data * x.data, "x": x.data, "no + 1": 3.0 * 3.0}
+    return _stale_at(_STALE.numbers())
 
 
 def _check_stale_value(answer: object) -> Verdict:
@@ -183,10 +199,11 @@ stale_value = Exercise(
         "So y.data is what x * x + 1 was with the x of that moment.",
     ],
     solution=(
-        "answer = 10.0\n\n"
-        "y.data was computed as 3*3 + 1 = 10 when the line ran. The graph keeps a "
+        "answer = {stored}\n\n"
+        "y.data was computed as {x0}*{x0} + 1 = {stored} when the line ran. The graph keeps a "
         "reference to x (so backprop can reach it), but changing x.data doesn't "
-        "recompute y: to get 17 you must run the forward pass again, y = x * x + 1."
+        "recompute y: to get {recomputed} you must run the forward pass again, y = x * x + 1."
     ),
     expects="one number, y.data",
+    variant=_STALE,
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..engine import Value
-from . import Exercise, Verdict, call, close, need_function, read_number, read_numbers, same
+from . import (AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number,
+               read_numbers, same)
+from .variants import Variant, distinct
 
-__all__ = ["hand_gradients", "div_backward", "reuse_grad"]
+__all__ = ["hand_gradients", "div_backward", "reuse_grad", "topo_orders"]
 
 
 # -------------------------------------------------------------- 1. hand_gradients
@@ -18,6 +20,30 @@ __all__ = ["hand_gradients", "div_backward", "reuse_grad"]
 # (27, 18, 9), x and y swapped in the * rule (12, 18, 6), a sign slip (-18, -12, -6), the
 # local derivatives of x*y + z alone (3, 2, 1).
 HAND_INPUTS = {"x": 2.0, "y": 3.0, "z": -3.0}
+
+
+def _hand_derived(n: dict) -> dict:
+    d = n["x"] * n["y"] + n["z"]
+    return {"d": d, "dd": 2 * d, "gx": 2 * d * n["y"], "gy": 2 * d * n["x"], "gz": 2 * d}
+
+
+def _hand_valid(n: dict) -> bool:
+    # the slips of _check_hand_gradients differ from the truth in dL/dx when d is not
+    # 0, 1 or 2 (d**2 = 2d at d = 2) and x, y differ (the swap)
+    g = _hand_derived(n)
+    return abs(n["x"]) != abs(n["y"]) and distinct(
+        g["gx"], n["y"], g["d"] * n["y"], g["d"] ** 2 * n["y"], 2 * g["d"] * n["x"], -g["gx"],
+        2 * g["gx"])
+
+
+# a student's own point: whole numbers, as in the notebook
+_HAND = Variant(
+    HAND_INPUTS,
+    lambda rng: {"x": float(rng.choice((2, 3, -2, 4))), "y": float(rng.choice((3, -3, 4, 5, -2))),
+                 "z": float(rng.choice((-3, -4, 2, -5, 1)))},
+    lambda n: f"L = (x*y + z) ** 2 at x = {n['x']:g}, y = {n['y']:g}, z = {n['z']:g}",
+    valid=_hand_valid, derived=_hand_derived,
+)
 
 
 def hand_gradients_expression(x: Value, y: Value, z: Value) -> Value:
@@ -34,8 +60,9 @@ def _engine_gradients(f: Callable[..., Value], inputs: dict[str, float]) -> list
 
 def _check_hand_gradients(answer: object) -> Verdict:
     got = read_numbers(answer, ("dL/dx", "dL/dy", "dL/dz"))
-    truth = _engine_gradients(hand_gradients_expression, HAND_INPUTS)
-    x, y, z = HAND_INPUTS.values()
+    inputs = _HAND.numbers()
+    truth = _engine_gradients(hand_gradients_expression, inputs)
+    x, y, z = inputs.values()
     d = x * y + z
     if same(got, truth, 1e-6):  # (a nudged answer with a small h is right too)
         return Verdict(True, "backward() gets the same three numbers.")
@@ -73,17 +100,18 @@ hand_gradients = Exercise(
         "backwards starting from dL/dL = 1.",
         "dL/dd = 2 * d (the local derivative of ** 2). The + passes dL/dd unchanged to "
         "z and to x*y; the * then multiplies it by the other input.",
-        "d = 2*3 - 3 = 3, so dL/dd = 6 and dL/dz = 6. Now dL/dx and dL/dy.",
+        "d = {x}*{y} + ({z}) = {d}, so dL/dd = {dd} and dL/dz = {dd}. Now dL/dx and dL/dy.",
     ],
     solution=(
-        "answer = (18.0, 12.0, 6.0)\n\n"
-        "d = x*y + z = 2*3 - 3 = 3 and L = d**2 = 9.\n"
-        "dL/dd = 2*d = 6\n"
-        "dL/dz = dL/dd * 1 = 6           (+ passes the gradient through)\n"
-        "dL/dx = dL/dd * y = 6 * 3 = 18  (* swaps: the other input times the gradient)\n"
-        "dL/dy = dL/dd * x = 6 * 2 = 12"
+        "answer = ({gx}, {gy}, {gz})\n\n"
+        "d = x*y + z = {x}*{y} + ({z}) = {d} and L = d**2.\n"
+        "dL/dd = 2*d = {dd}\n"
+        "dL/dz = dL/dd * 1 = {gz}           (+ passes the gradient through)\n"
+        "dL/dx = dL/dd * y = {dd} * {y} = {gx}  (* swaps: the other input times the gradient)\n"
+        "dL/dy = dL/dd * x = {dd} * {x} = {gy}"
     ),
     expects="three numbers (dL/dx, dL/dy, dL/dz)",
+    variant=_HAND,
 )
 
 
@@ -182,9 +210,30 @@ div_backward = Exercise(
 # ------------------------------------------------------------------ 3. reuse_grad
 
 
+def _reuse_slips(a: float) -> list[float]:
+    """The right a.grad first, then what each slip of _check_reuse_grad gives."""
+    right = 2 * (2 * a + 1)
+    return [right, 4 * a, 2.0, 2 * (a + 1), 2 * a + 1, 2 * a, a, 2 * (a * a + a), 2 * right]
+
+
+def _reuse_derived(n: dict) -> dict:
+    a = n["a"]
+    return {"grad": 2 * (2 * a + 1), "inner": 2 * a + 1, "two_edges": 4 * a, "per_edge": a * 2}
+
+
+# a = 3 in the notebook; a student's own a keeps every slip's number apart from the rest
+_REUSE = Variant(
+    {"a": 3.0},
+    lambda rng: {"a": float(rng.choice((4, 5, 6, -3, -4, 1.5, 2.5)))},
+    lambda n: f"a = Value({n['a']:g}); b = a * a; c = b + a; d = c * 2; d.backward()",
+    valid=lambda n: distinct(*_reuse_slips(n["a"])), derived=_reuse_derived,
+)
+
+
 def reuse_grad_graph() -> tuple[Value, Value]:
-    """The exercise's graph: b = a * a; c = b + a; d = c * 2, with a = 3. Returns (a, d)."""
-    a = Value(3.0, label="a")
+    """The exercise's graph: b = a * a; c = b + a; d = c * 2, with a = 3 (or this
+    student's a). Returns (a, d)."""
+    a = Value(_REUSE.numbers()["a"], label="a")
     b = a * a
     c = b + a
     d = c * 2
@@ -201,7 +250,8 @@ def _check_reuse_grad(answer: object) -> Verdict:
     d.backward()
     x = a.data
     if close(got, a.grad, 1e-6):
-        return Verdict(True, "d = 2 * (a*a + a), so dd/da = 2 * (2a + 1) = 14 at a = 3.")
+        return Verdict(True, f"d = 2 * (a*a + a), so dd/da = 2 * (2a + 1) = {a.grad:g} at "
+                             f"a = {x:g}.")
     wrong = [
         (2 * 2 * x, "that is only the path through a * a; a also reaches c directly "
                     "through + a, and the paths add up."),
@@ -232,11 +282,113 @@ reuse_grad = Exercise(
         "Along the edge + a, a gets 2 * 1. Now add what the two edges into a * a bring.",
     ],
     solution=(
-        "answer = 14.0\n\n"
-        "d = 2 * (a*a + a), so dd/da = 2 * (2a + 1) = 2 * 7 = 14 at a = 3. Backprop "
+        "answer = {grad}\n\n"
+        "d = 2 * (a*a + a), so dd/da = 2 * (2a + 1) = 2 * {inner} = {grad} at a = {a}. Backprop "
         "finds it edge by edge: c.grad = 2; b.grad = 2 and a gets 2 from + a; b = a * a "
-        "gives a 3 * 2 along each of its two edges, 12 in all; 2 + 12 = 14. Each "
-        "contribution is added with +=."
+        "gives a {a} * 2 along each of its two edges, {two_edges} in all; 2 + {two_edges} = {grad}. "
+        "Each contribution is added with +=."
     ),
     expects="one number, a.grad",
+    variant=_REUSE,
+)
+
+
+# ----------------------------------------------------------------- 4. topo_orders
+
+# The graph: m = a * b; s = m + a; out = s * c. Five lists of its values; a topological
+# order lists every value after all of its inputs. A and C are valid (c, an input, may
+# come anywhere before out; a and b in either order). B puts m before its input b, D is
+# the reverse (the order backward() visits), E puts out before its input s.
+TOPO_INPUTS = {"m": ("a", "b"), "s": ("m", "a"), "out": ("s", "c"), "a": (), "b": (), "c": ()}
+TOPO_CANDIDATES = {
+    "A": ("a", "b", "m", "s", "c", "out"),
+    "B": ("a", "m", "b", "s", "c", "out"),
+    "C": ("c", "b", "a", "m", "s", "out"),
+    "D": ("out", "c", "s", "m", "b", "a"),
+    "E": ("a", "b", "m", "c", "out", "s"),
+}
+
+
+def topo_graph() -> Value:
+    """The exercise's graph, m = a * b; s = m + a; out = s * c, with labels."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(0.5, label="c")
+    m = a * b; m.label = "m"
+    s = m + a; s.label = "s"
+    out = s * c; out.label = "out"
+    return out
+
+
+def _first_misplaced(order: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first (value, input) pair that `order` lists the wrong way round, if any."""
+    place = {name: i for i, name in enumerate(order)}
+    for name in order:
+        for child in TOPO_INPUTS[name]:
+            if place[child] > place[name]:
+                return name, child
+    return None
+
+
+def _read_letters(answer: object) -> set[str]:
+    """The letters of the orders the learner says are valid: "AC", ["A", "C"], {"a", "c"}."""
+    if isinstance(answer, str):
+        items = [ch for ch in answer if not ch.isspace() and ch not in ",;"]
+    elif isinstance(answer, (list, tuple, set, frozenset)):
+        items = list(answer)
+    else:
+        raise AnswerForm(f"your answer is {describe(answer)}; give the letters of the valid "
+                         "orders, e.g. [\"A\", \"D\"] or \"AD\".")
+    letters = set()
+    for item in items:
+        if not isinstance(item, str) or item.strip().upper() not in TOPO_CANDIDATES:
+            raise AnswerForm(f"{describe(item)} is not one of the letters A to E; give the "
+                             "letters of the valid orders, e.g. [\"A\", \"D\"] or \"AD\".")
+        letters.add(item.strip().upper())
+    if not letters:
+        raise AnswerForm("your answer names no order; give the letters of the valid ones, "
+                         "e.g. [\"A\", \"D\"] (at least one of the five is valid).")
+    return letters
+
+
+def _check_topo_orders(answer: object) -> Verdict:
+    chosen = _read_letters(answer)
+    valid = {k for k, order in TOPO_CANDIDATES.items() if _first_misplaced(order) is None}
+    for letter in sorted(chosen - valid):
+        order = TOPO_CANDIDATES[letter]
+        name, child = _first_misplaced(order)
+        if letter == "D":
+            return Verdict(False, "D is the reverse of a topological order: the order "
+                                  "backward() visits the values in, output first. A "
+                                  "topological order lists every value after its inputs.")
+        return Verdict(False, f"{letter} is not valid: it lists {name} before {child}, "
+                              f"one of {name}'s inputs ({name} is made from "
+                              f"{' and '.join(TOPO_INPUTS[name])}).")
+    for letter in sorted(valid - chosen):
+        return Verdict(False, f"{letter} is valid too: every value in it comes after its "
+                              "inputs. A graph has more than one topological order: inputs "
+                              "can come in any order among themselves, and c need only come "
+                              "before out.")
+    return Verdict(True, "A and C: each lists every value after its inputs. topo_sort gives "
+                         "one of the valid orders (which one depends on the order it visits "
+                         "inputs in), and backward() is right with any of them.")
+
+
+topo_orders = Exercise(
+    "topo_orders",
+    _check_topo_orders,
+    hints=[
+        "For each list, go through it from left to right and ask of each value made by an "
+        "operation: have both of its inputs appeared already?",
+        "m needs a and b, s needs m and a, out needs s and c. A list that puts any of them "
+        "before one of its inputs is not a topological order, and neither is one with the "
+        "output first.",
+        "B and E each put one value before an input of it; D starts with the output. Check "
+        "the other two.",
+    ],
+    solution=(
+        'answer = ["A", "C"]\n\n'
+        "A (a, b, m, s, c, out) and C (c, b, a, m, s, out) list every value after its "
+        "inputs. B lists m before its input b; E lists out before its input s; D is the "
+        "reverse of a topological order, the order backward() walks."
+    ),
+    expects='the letters of the valid orders, e.g. ["A", "D"]',
 )

@@ -3,6 +3,7 @@
 - `count_parameters`: a function giving the number of parameters of MLP(nin, nouts)
 - `output_bias_gradient`: d(loss)/d(b) for the output neuron's bias, summed over samples
 - `training_step`: one step of gradient descent (zero_grad, forward, backward, update)
+- `diverging_rates`: which learning rates make gradient descent on L(w) = w**2 blow up
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Sequence
 
 from ..engine import Value
 from ..nn import MLP
-from . import (Exercise, Verdict, call, close, need_function, read_count, read_number,
-               same)
+from . import (AnswerForm, Exercise, Verdict, _items, call, close, need_function, read_count,
+               read_number, same)
+from .variants import Variant, distinct
 
-__all__ = ["count_parameters", "output_bias_gradient", "training_step"]
+__all__ = ["count_parameters", "output_bias_gradient", "training_step", "diverging_rates"]
 
 # ---------------------------------------------------------------- count_parameters
 
@@ -97,16 +99,49 @@ _YPRED = (0.5, 0.4, -0.7, 0.3)
 _YS = (1.0, -1.0, -1.0, 1.0)
 
 
-def _bias_gradient() -> float:
+def _gradient_of(ypred: Sequence[float]) -> float:
     """dL/db computed with the engine.
 
     Each prediction is tanh(n_i) with n_i = (rest of the sum) + b: the same b in all four.
     """
     b = Value(0.0, label="b")
-    preds = [(b + math.atanh(yp)).tanh() for yp in _YPRED]
+    preds = [(b + math.atanh(yp)).tanh() for yp in ypred]
     loss = sum((yp - y) ** 2 for yp, y in zip(preds, _YS))
     loss.backward()
     return b.grad
+
+
+def _ypred_slips(n: dict) -> list[float]:
+    """dL/db, then the numbers the slips of _check_output_bias_gradient give."""
+    pairs = list(zip(n.values(), _YS))
+    g = _gradient_of(list(n.values()))
+    return [g, sum(2 * (yp - y) for yp, y in pairs), g / 2, -g,
+            sum(2 * (yp - y) * (1 + yp**2) for yp, y in pairs),
+            sum(2 * (yp - y) * (1 - math.tanh(yp) ** 2) for yp, y in pairs), g / len(pairs)]
+
+
+def _ypred_derived(n: dict) -> dict:
+    yp = n["p0"]
+    shares = [2 * (p - y) * (1 - p**2) for p, y in zip(n.values(), _YS)]
+    return {"first": 2 * (yp - 1.0) * (1 - yp**2), "answer": f"{sum(shares):.4g}",
+            "shares": " + ".join(f"{x:.4g}" for x in shares).replace("+ -", "- ")}
+
+
+# a student's own predictions, with the same targets; every slip gives its own number
+_YPRED_VARIANT = Variant(
+    dict(zip(("p0", "p1", "p2", "p3"), _YPRED)),
+    lambda rng: {"p0": rng.choice((0.5, 0.6, 0.2, 0.7)), "p1": rng.choice((0.4, 0.1, -0.2, 0.3)),
+                 "p2": rng.choice((-0.7, -0.5, -0.8, -0.1)), "p3": rng.choice((0.3, 0.6, -0.4, 0.8))},
+    lambda n: (f"ypred = [{', '.join(f'{v:g}' for v in n.values())}], "
+               f"ys = [{', '.join(f'{v:g}' for v in _YS)}]"),
+    valid=lambda n: abs(_ypred_slips(n)[0]) > 0.05 and distinct(*_ypred_slips(n), gap=1e-2),
+    derived=_ypred_derived,
+)
+
+
+def _bias_gradient() -> float:
+    """dL/db for this student's predictions (the notebook's without an id)."""
+    return _gradient_of(list(_YPRED_VARIANT.numbers().values()))
 
 
 def _check_output_bias_gradient(answer: object) -> Verdict:
@@ -114,7 +149,7 @@ def _check_output_bias_gradient(answer: object) -> Verdict:
     expected = _bias_gradient()
     if close(got, expected, 1e-6):
         return Verdict(True, f"dL/db = {expected:.4f}: four contributions, added.")
-    pairs = list(zip(_YPRED, _YS))
+    pairs = list(zip(_YPRED_VARIANT.numbers().values(), _YS))
     slips = [
         (sum(2 * (yp - y) for yp, y in pairs),
          "that skips the tanh: each prediction is tanh(n_i), so multiply each sample's "
@@ -146,16 +181,17 @@ output_bias_gradient = Exercise(
         "of four chain-rule products, one per sample.",
         "For sample i: dL/dypred_i = 2 * (ypred_i - y_i), dypred_i/dn_i = 1 - ypred_i**2 "
         "(tanh), dn_i/db = 1.",
-        "The first sample's share is 2 * (0.5 - 1.0) * (1 - 0.5**2) = -0.75. Work out the "
+        "The first sample's share is 2 * ({p0} - 1.0) * (1 - {p0}**2) = {first}. Work out the "
         "other three the same way and add.",
     ],
     solution=(
-        "ypred = [0.5, 0.4, -0.7, 0.3]\n"
+        "ypred = [{p0}, {p1}, {p2}, {p3}]\n"
         "ys = [1.0, -1.0, -1.0, 1.0]\n"
         "answer = sum(2 * (yp - y) * (1 - yp**2) for yp, y in zip(ypred, ys))\n"
-        "# -0.75 + 2.352 + 0.306 - 1.274 = 0.634"
+        "# {shares} = {answer}"
     ),
     expects="one number, dL/db",
+    variant=_YPRED_VARIANT,
 )
 
 # ------------------------------------------------------------------- training_step
@@ -269,3 +305,83 @@ training_step = Exercise(
     expects=f"a function {_STEP_SHOWN} returning the loss",
     usage="check(step)",
 )
+
+# ------------------------------------------------------------------ diverging_rates
+
+# gradient descent on L(w) = w**2 from w = 1: dL/dw = 2w, so one step is
+# w <- w - lr * 2w = (1 - 2 lr) * w, and |w| grows exactly when |1 - 2 lr| > 1, i.e. lr > 1.
+# The rates are chosen so that each classic misreading gives another set: 0.01 is slow,
+# not diverging; 0.5 lands on the minimum in one step; 0.9 overshoots (w flips sign) but
+# shrinks; 1.0 flips between +1 and -1 for ever, neither growing nor shrinking.
+RATES = (0.01, 0.1, 0.5, 0.9, 1.0, 1.1, 2.0)
+
+
+def _factor(lr: float) -> float:
+    """What one step multiplies w by."""
+    return 1 - 2 * lr
+
+
+def _diverges(lr: float) -> bool:
+    return abs(_factor(lr)) > 1
+
+
+def _check_diverging_rates(answer: object) -> Verdict:
+    items = _items(answer, "your answer", unordered=True)
+    got = set()
+    for item in items:
+        rate = read_number(item, "an item of your answer")
+        match = [r for r in RATES if close(rate, r, 1e-12)]
+        if not match:
+            raise AnswerForm(f"{rate:g} is not one of the rates asked about: pick from "
+                             f"{', '.join(map(str, RATES))}.")
+        got.add(match[0])
+    want = {r for r in RATES if _diverges(r)}
+    if got == want:
+        return Verdict(True, "1.1 and 2.0: each step multiplies w by 1 - 2 * lr, which is "
+                             "-1.2 and -3 there, so |w| grows every step.")
+
+    def walk(lr: float) -> str:
+        return ", ".join(f"{_factor(lr) ** k:.3g}" for k in range(1, 4))
+
+    if 1.0 in got:
+        return Verdict(False, f"1.0 does not diverge: w goes {walk(1.0)}, ... , flipping "
+                              "between +1 and -1 for ever: its size never grows (nor shrinks).")
+    if 0.9 in got:
+        return Verdict(False, f"0.9 overshoots, w flips sign every step ({walk(0.9)}, ...), but "
+                              "each step makes it smaller: it converges, zigzagging.")
+    if 0.5 in got:
+        return Verdict(False, "0.5 lands exactly on the minimum in one step: "
+                              "w = 1 - 0.5 * 2 * 1 = 0.")
+    slow = got & {0.01, 0.1}
+    if slow:
+        r = min(slow)
+        return Verdict(False, f"{r} is slow, not diverging: w goes {walk(r)}, ..., smaller "
+                              "every step.")
+    missing = sorted(want - got)
+    if missing:
+        r = missing[0]
+        return Verdict(False, f"{r} is missing: follow w for a few steps at that rate "
+                              f"({walk(r)}, ...).")
+    return Verdict(False, "not the rates that diverge yet.")
+
+
+diverging_rates = Exercise(
+    "Which learning rates diverge",
+    _check_diverging_rates,
+    hints=[
+        "Take a single parameter w with the loss L(w) = w**2, starting at w = 1. Write "
+        "down one update w <- w - lr * dL/dw and see what it does to w.",
+        "dL/dw = 2 * w, so one step gives w - lr * 2 * w = (1 - 2 * lr) * w: every step "
+        "multiplies w by the same factor 1 - 2 * lr.",
+        "w grows when that factor is bigger than 1 in size, |1 - 2 * lr| > 1. For "
+        "lr = 0.9 the factor is -0.8: a sign flip, but smaller. Work out the other six.",
+    ],
+    solution=(
+        "# one step: w <- w - lr * 2 * w = (1 - 2 * lr) * w\n"
+        "rates = [0.01, 0.1, 0.5, 0.9, 1.0, 1.1, 2.0]\n"
+        "answer = [lr for lr in rates if abs(1 - 2 * lr) > 1]   # [1.1, 2.0]\n"
+        "# factors: 0.98, 0.8, 0, -0.8, -1, -1.2, -3. 0.9 zigzags in, 1.0 zigzags for ever."
+    ),
+    expects="a list of the learning rates (from the ones given) that diverge",
+)
+

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..engine import Value
 from . import (Exercise, Verdict, call, close, need_function, read_indices, read_number,
                read_numbers, same)
+from .variants import Variant
 
 __all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate", "dead_neurons"]
 
@@ -30,23 +31,55 @@ def _hinge(label: float, score: float) -> float:
     return max(0.0, 1.0 - label * score)
 
 
+def _pairs_of(n: dict) -> tuple[tuple[int, float], ...]:
+    return tuple(zip((+1, +1, -1, -1, +1), (n["s0"], n["s1"], n["s2"], n["s3"], n["s4"])))
+
+
+def _hinge_slips(pairs) -> list[list[float]]:
+    return [[_hinge(y, s) for y, s in pairs], [1.0 - y * s for y, s in pairs],
+            [max(0.0, 1.0 + y * s) for y, s in pairs], [max(0.0, 1.0 - s) for _, s in pairs],
+            [max(0.0, -y * s) for y, s in pairs]]
+
+
+def _hinge_derived(n: dict) -> dict:
+    pairs = _pairs_of(n)
+    return {"margins": ", ".join(f"{y * s:g}" for y, s in pairs),
+            "losses": ", ".join(f"{_hinge(y, s):g}" for y, s in pairs),
+            "inside": f"{_hinge(*pairs[1]):g}"}
+
+
+# a student's own scores, each pair keeping its part: beyond the margin, inside it, on
+# the wrong side, exactly on it (-1, -1.0), on the wrong side; every slip still differs
+_HINGE_VARIANT = Variant(
+    dict(zip(("s0", "s1", "s2", "s3", "s4"), (s for _, s in HINGE_PAIRS))),
+    lambda rng: {"s0": rng.choice((2.5, 1.5, 3.0, 2.0)), "s1": rng.choice((0.25, 0.5, 0.75, 0.4)),
+                 "s2": rng.choice((0.5, 0.3, 0.8, 1.2)), "s3": -1.0,
+                 "s4": rng.choice((-0.5, -0.2, -1.5, -0.8))},
+    lambda n: "(label, score) pairs " + ", ".join(f"({y:+d}, {s:g})" for y, s in _pairs_of(n)),
+    valid=lambda n: all(not same(slip, _hinge_slips(_pairs_of(n))[0], 1e-6)
+                        for slip in _hinge_slips(_pairs_of(n))[1:]),
+    derived=_hinge_derived,
+)
+
+
 def _check_hinge_values(answer: object) -> Verdict:
-    got = read_numbers(answer, [f"loss {i}" for i in range(len(HINGE_PAIRS))])
-    expected = [_hinge(y, s) for y, s in HINGE_PAIRS]
+    pairs = _pairs_of(_HINGE_VARIANT.numbers())
+    got = read_numbers(answer, [f"loss {i}" for i in range(len(pairs))])
+    expected = [_hinge(y, s) for y, s in pairs]
     if same(got, expected, 1e-6):
         return Verdict(True, "Points 0 and 3 sit at or beyond the margin (label * score "
                              ">= 1) and cost nothing; the others are pushed.")
     slips = [
-        ([1.0 - y * s for y, s in HINGE_PAIRS],
+        ([1.0 - y * s for y, s in pairs],
          "some of your losses are negative. The hinge is max(0, 1 - y*s): it never goes "
          "below 0, so a point beyond the margin costs exactly 0."),
-        ([max(0.0, 1.0 + y * s) for y, s in HINGE_PAIRS],
+        ([max(0.0, 1.0 + y * s) for y, s in pairs],
          "the sign is flipped: with your formula a confident right answer costs the most. "
          "The margin is label * score, and the loss is 1 minus it."),
-        ([max(0.0, 1.0 - s) for _, s in HINGE_PAIRS],
+        ([max(0.0, 1.0 - s) for _, s in pairs],
          "the label is missing: for a label of -1 a negative score is the right answer. "
          "Multiply the score by the label first."),
-        ([max(0.0, -y * s) for y, s in HINGE_PAIRS],
+        ([max(0.0, -y * s) for y, s in pairs],
          "the 1 is missing: the hinge is max(0, 1 - label * score), so a right answer "
          "inside the margin still costs something."),
     ]
@@ -54,7 +87,7 @@ def _check_hinge_values(answer: object) -> Verdict:
         if same(got, numbers, 1e-6):
             return Verdict(False, message)
     wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if not close(g, e, 1e-6)]
-    y, s = HINGE_PAIRS[wrong[0]]
+    y, s = pairs[wrong[0]]
     return Verdict(False, f"Pair {wrong[0]} (label {y:+d}, score {s}) should not cost "
                           f"{got[wrong[0]]:g}. Work out label * score first.")
 
@@ -66,15 +99,16 @@ hinge_values = Exercise(
         "For each pair, first compute the margin label * score. Positive means the "
         "point is on the right side; 1 or more means it is safely on the right side.",
         "The loss is max(0, 1 - margin). A margin of 2.5 costs max(0, -1.5) = 0.",
-        "The margins are 2.5, 0.25, -0.5, 1.0, -0.5. Now apply max(0, 1 - margin) to each.",
+        "The margins are {margins}. Now apply max(0, 1 - margin) to each.",
     ],
     solution=(
-        "margins = [y * s for y, s in pairs]        # 2.5, 0.25, -0.5, 1.0, -0.5\n"
-        "answer = [max(0, 1 - m) for m in margins]  # [0, 0.75, 1.5, 0, 1.5]\n\n"
+        "margins = [y * s for y, s in pairs]        # {margins}\n"
+        "answer = [max(0, 1 - m) for m in margins]  # [{losses}]\n\n"
         "Point 3 sits exactly on the margin (label * score = 1) and costs 0; point 1 is\n"
-        "classified correctly (positive margin) yet still costs 0.75: it is inside the margin."
+        "classified correctly (positive margin) yet still costs {inside}: it is inside the margin."
     ),
     expects="a list of five numbers, one hinge loss per pair",
+    variant=_HINGE_VARIANT,
 )
 
 
@@ -190,8 +224,58 @@ hinge_l2_loss = Exercise(
 SCORES = (2.3, -0.4, 0.6, -1.8, 0.2, -0.1)
 LABELS = (1, 1, -1, -1, 1, -1)
 
+# a student's own table: the same six parts (two wrong, two inside the margin, two safe,
+# one of each label), shuffled, with scores of their own; never the notebook's two wrong
+# points, and each named slip (counted from 1, the hinge's points, the right ones) apart
+_ROLES = (((+1, (2.3, 1.7, 3.1)), (+1, (-0.4, -0.9, -1.3)), (-1, (0.6, 0.35, 1.4)),
+           (-1, (-1.8, -2.2, -1.2)), (+1, (0.2, 0.45, 0.7)), (-1, (-0.1, -0.3, -0.6))))
+
+
+def _draw_table(rng) -> dict:
+    roles = list(_ROLES)
+    rng.shuffle(roles)
+    drawn = {}
+    for i, (label, scores) in enumerate(roles):
+        drawn[f"s{i}"], drawn[f"l{i}"] = rng.choice(scores), label
+    return drawn
+
+
+def _table(n: dict) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    return (tuple(n[f"s{i}"] for i in range(6)), tuple(n[f"l{i}"] for i in range(6)))
+
+
+def _table_sets(n: dict) -> tuple[set, set]:
+    scores, labels = _table(n)
+    wrong = {i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0}
+    inside = {i for i, (s, y) in enumerate(zip(scores, labels)) if 0 < y * s < 1}
+    return wrong, inside
+
+
+def _table_valid(n: dict) -> bool:
+    wrong, inside = _table_sets(n)
+    return wrong != {1, 2} and {i + 1 for i in wrong} not in (wrong, wrong | inside)
+
+
+def _table_derived(n: dict) -> dict:
+    scores, labels = _table(n)
+    wrong, inside = _table_sets(n)
+    return {"margins": ", ".join(f"{y * s:g}" for s, y in zip(scores, labels)),
+            "wrong": str(sorted(wrong)), "right_count": 6 - len(wrong),
+            "inside": " and ".join(map(str, sorted(inside))),
+            "inside_margins": " and ".join(f"{labels[i] * scores[i]:g}" for i in sorted(inside))}
+
+
+_TABLE = Variant(
+    {**{f"s{i}": s for i, s in enumerate(SCORES)}, **{f"l{i}": y for i, y in enumerate(LABELS)}},
+    _draw_table,
+    lambda n: "scores " + ", ".join(f"{s:g}" for s in _table(n)[0]) + "; labels "
+              + ", ".join(f"{y:+d}" for y in _table(n)[1]) + " (points 0 to 5)",
+    valid=_table_valid, derived=_table_derived,
+)
+
 
 def _check_misclassified(answer: object) -> Verdict:
+    SCORES, LABELS = _table(_TABLE.numbers())  # noqa: N806 (this student's table)
     items = read_indices(answer, "your list of points")
     for a in items:
         if not 0 <= a < len(SCORES):
@@ -201,18 +285,19 @@ def _check_misclassified(answer: object) -> Verdict:
         return Verdict(False, f"{sorted(items)} lists a point twice.")
     expected = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if y * s <= 0}
     chosen = set(items)
+    inside = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if 0 < y * s < 1}
+    points = " and ".join(map(str, sorted(inside)))
     if chosen == expected:
         accuracy = 1 - len(expected) / len(SCORES)
         return Verdict(True, f"Accuracy {len(SCORES) - len(expected)}/{len(SCORES)} = "
-                             f"{accuracy:.0%}. Points 4 and 5 are right but inside the "
+                             f"{accuracy:.0%}. Points {points} are right but inside the "
                              "margin: they still add to the hinge loss.")
     if chosen == {i + 1 for i in expected}:
         return Verdict(False, "Those are the right points counted from 1; Python "
                               "indices start at 0.")
-    inside = {i for i, (s, y) in enumerate(zip(SCORES, LABELS)) if 0 < y * s < 1}
     if chosen == expected | inside:
-        return Verdict(False, "Those are the points with a hinge loss above 0. Points 4 "
-                              "and 5 are inside the margin but on the right side: the "
+        return Verdict(False, f"Those are the points with a hinge loss above 0. Points "
+                              f"{points} are inside the margin but on the right side: the "
                               "signs of score and label agree.")
     if chosen == set(range(len(SCORES))) - expected:
         return Verdict(False, "Those are the points the model gets right; the question "
@@ -236,14 +321,15 @@ misclassified = Exercise(
         "that sign differs from its label.",
         "Compute label * score for each point: negative means misclassified. (Positive "
         "but below 1 means right, yet still inside the margin.)",
-        "label * score is 2.3, -0.4, -0.6, 1.8, 0.2, 0.1. Which are negative?",
+        "label * score is {margins}. Which are negative?",
     ],
     solution=(
-        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # [1, 2]\n\n"
-        "Accuracy is 4/6. Points 4 and 5 are classified correctly, but their margins\n"
-        "(0.2 and 0.1) are below 1, so the hinge loss still pushes them outwards."
+        "answer = [i for i, (s, y) in enumerate(zip(scores, labels)) if y * s <= 0]  # {wrong}\n\n"
+        "Accuracy is {right_count}/6. Points {inside} are classified correctly, but their margins\n"
+        "({inside_margins}) are below 1, so the hinge loss still pushes them outwards."
     ),
     expects="a list of point indices such as [0, 5]",
+    variant=_TABLE,
 )
 
 
