@@ -2114,6 +2114,10 @@ class Workspace:
         version. Returns one line per piece."""
         pieces = _read_pieces(self.path)
         lines, changed = [], False
+        # the pieces use math and random, which the file imports at its top (_PREAMBLE):
+        # the notebook gets them too, so a setup cell that forgets them still works
+        self.namespace.setdefault("math", math)
+        self.namespace.setdefault("random", random)
         for piece in PIECES.values():
             if piece.notebook >= before:
                 continue

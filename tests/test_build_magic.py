@@ -280,3 +280,16 @@ def test_a_folder_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypat
     out = capsys.readouterr().out
     assert "Could not save my_engine.py (PermissionError" in out
     assert ns["Value"].made_by == "me"  # the code still runs in the notebook
+
+
+def test_loading_earlier_pieces_gives_the_notebook_math_and_random(tmp_path, capsys):
+    """The course's pieces call math.tanh and random.uniform (my_engine.py imports both at
+    its top): a notebook whose setup cell imports neither still runs them."""
+    from backproplab import build
+
+    namespace: dict = {}
+    build.load("07", namespace, folder=tmp_path)
+    random_module, math_module = namespace["random"], namespace["math"]
+    random_module.seed(0)
+    model = namespace["MLP"](2, [3, 1])
+    assert math_module.isfinite(model([1.0, -1.0]).data)
