@@ -51,6 +51,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from ..engine import Value
+from ..valuelike import is_value_like
 from .variants import Variant, student_id
 
 __all__ = [
@@ -110,6 +111,24 @@ def _is_numpy(x: object) -> bool:
     return type(x).__module__ == "numpy" or (hasattr(x, "dtype") and hasattr(x, "shape"))
 
 
+def _value_like(x: object) -> bool:
+    """The learner's own Value (notebooks 03-07 build one): anything with the course
+    Value's attributes. Its class is not the course's, so isinstance says no."""
+    return not isinstance(x, type) and is_value_like(x)
+
+
+def learner_value_verdict(out: object, built_from: str) -> Verdict | None:
+    """A Verdict for a check that hands the learner's function the course's Values and
+    got back a Value of another class: one made fresh with the notebook's own Value(...)
+    from numbers, so it is not connected to the inputs. None for anything else."""
+    if isinstance(out, Value) or not _value_like(out):
+        return None
+    return Verdict(False, f"Your function returned {describe(out)}, a new Value made from "
+                          f"numbers, not one built from {built_from}: combine the inputs themselves "
+                          "(x * w, a + b), not their .data, so that the graph remembers them "
+                          "and backward() can reach them.")
+
+
 def describe(x: object) -> str:
     """A short description of any answer, safe for every object (repr may fail or be huge)."""
     if x is None:
@@ -118,7 +137,7 @@ def describe(x: object) -> str:
         return "`...`"
     if isinstance(x, bool):
         return f"the truth value {x}"
-    if isinstance(x, Value):
+    if isinstance(x, Value) or (_value_like(x) and isinstance(x.data, numbers.Real)):
         return f"a Value with data {x.data:g}"
     if isinstance(x, numbers.Integral) and not _is_numpy(x):
         digits = len(str(abs(int(x)))) if abs(int(x)) < 10**4000 else None
@@ -156,6 +175,8 @@ def read_number(x: object, what: str = "your answer") -> float:
     """
     if isinstance(x, Value):
         return x.data  # always a finite float
+    if _value_like(x):  # the learner's own Value (notebooks 03-07): its number is .data
+        return read_number(x.data, f"{what}'s .data")
     if x is None:
         raise AnswerForm(f"{what} is None, not a number (print(...) and a function "
                          "without `return` both give None).")
@@ -256,13 +277,14 @@ def read_count(x: object, what: str = "your answer", kind: str = "a count") -> i
         if abs(int(x)) > 10**18:
             raise AnswerForm(f"{what} is {describe(x)}, far too large for {kind} here.")
         return int(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and not isinstance(x, Value):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool) and not isinstance(x, Value) \
+            and not _value_like(x):
         value = read_number(x, what)
         if value.is_integer():
             raise AnswerForm(f"{what} is {value!r}, a float; {kind} is a whole number: "
                              f"write {int(value)} (int(...) turns a float into one).")
         raise AnswerForm(f"{what} is {value!r}; {kind} is a whole number.")
-    if isinstance(x, Value):
+    if isinstance(x, Value) or _value_like(x):
         raise AnswerForm(f"{what} is {describe(x)}; {kind} is a plain whole number.")
     read_number(x, what)  # raises the sentence for None, strings, lists, ...
     raise AnswerForm(f"{what} should be a whole number, got {describe(x)}.")

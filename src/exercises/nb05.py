@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ..engine import Value, topological_order
-from . import AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number, read_numbers
+from . import AnswerForm, Exercise, learner_value_verdict, Verdict, call, close, describe, need_function, read_number, read_numbers
 from .variants import Variant, distinct
 
 __all__ = ["neuron_by_hand", "sigmoid_derivative", "tanh_from_exp", "slowest_neuron"]
@@ -225,6 +225,9 @@ def _check_tanh_from_exp(answer: object) -> Verdict:
     for x in _TANH_POINTS:
         n = Value(x, label="n")
         out = call(fn, (n,), _TANH_SHOWN)
+        verdict = learner_value_verdict(out, "n")
+        if verdict is not None:
+            return verdict
         if not isinstance(out, Value):
             got = read_number(out, f"what your function returned for n = Value({x})")
             return Verdict(
