@@ -31,6 +31,7 @@ plots, and `move_slope` / `move_difference_errors` move the lines of a `plot_slo
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import math
@@ -171,9 +172,18 @@ class GraphDrawing(graphviz.Digraph):
         return f"<GraphDrawing of {self.value_count} values>"
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        """SVG for Jupyter; without `dot`, a message plus the graph as text."""
+        """SVG for Jupyter, and the same drawing as PNG; without `dot`, a message plus
+        the graph as text.
+
+        JupyterLab shows SVG only from a trusted notebook (one the user has run or
+        saved): in a notebook fresh from a clone it would show the text/plain line
+        instead, so the PNG is what a learner reading ahead sees there."""
         try:
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            bundle = super()._repr_mimebundle_(include, exclude, **kwargs)
+            if "image/svg+xml" in bundle and (include is None or "image/png" in include) \
+                    and not (exclude and "image/png" in exclude):
+                bundle["image/png"] = base64.b64encode(self.pipe(format="png")).decode("ascii")
+            return bundle
         except graphviz.ExecutableNotFound:
             text = DOT_MISSING_MESSAGE + "\n\n" + self.outline
             return {

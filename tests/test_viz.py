@@ -473,3 +473,14 @@ def test_zero_never_reads_as_minus_zero():
     assert out.data == 0 and math.copysign(1, out.data) == -1
     assert "-0.0000" not in draw_graph(out).source
     assert "data 0.0000" in draw_graph(out).source
+
+
+def test_a_drawing_carries_a_png_for_untrusted_notebooks():
+    """JupyterLab shows stored SVG only in a trusted notebook: a fresh clone's notebook
+    shows the PNG beside it instead of the text line."""
+    import base64
+
+    x = Value(2.0, label="x")
+    bundle = draw_graph(x * x + 1)._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--"))
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
