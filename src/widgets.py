@@ -58,7 +58,7 @@ def _describe(x: object) -> str:
 
 # what a static page (GitHub, nbviewer, an HTML export) shows in place of a widget
 _RUNS_WHERE = ("It is interactive when the notebook runs in Jupyter, Binder or Colab; "
-               "here the static figure before it shows where it starts.")
+               "here the cells before it show where it starts.")
 
 
 class Lab(W.VBox):
@@ -610,6 +610,12 @@ def derivative_lab(
     lo, hi = viz._check_range(xlim)
     if not lo <= x <= hi:
         raise ValueError(f"x = {x} is outside xlim {xlim}")
+    # the browser snaps h to the slider's grid 10**(min + 0.1 k) as soon as it shows it:
+    # the grid goes through the start value (h = 0.5 stays 0.5, not 10**-0.3 = 0.501),
+    # its ends less than a step inside 1e-10 and 1
+    exponent = math.log10(h)
+    h_lo = exponent - math.floor((exponent + 10) / 0.1 + 1e-9) * 0.1
+    h_hi = exponent + math.floor((0 - exponent) / 0.1 + 1e-9) * 0.1
     lab = Lab(static_text="Derivative lab: sliders for x and the step h; the secant through x and x + h "
                           "against the tangent, the difference estimates and their error against h.")
     lab.controls = {
@@ -617,7 +623,7 @@ def derivative_lab(
                            continuous_update=continuous_update, readout_format=".2f",
                            layout=W.Layout(width="380px")),
         # ten decades of h: a long track (about 40 px per decade), each arrow key 0.1 decade
-        "h": W.FloatLogSlider(min=-10, max=0, base=10, value=h, step=0.1,
+        "h": W.FloatLogSlider(min=h_lo, max=h_hi, base=10, value=h, step=0.1,
                               description="h", continuous_update=continuous_update,
                               readout_format=".1e", layout=W.Layout(width="460px")),
     }

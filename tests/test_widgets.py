@@ -1,5 +1,6 @@
 """The widgets, driven headless: set a control's value, check what the learner would see."""
 
+import math
 import asyncio
 import io
 import threading
@@ -490,3 +491,14 @@ def test_an_error_during_play_stops_it_and_is_shown():
     assert trainer.steps_taken == 4 and not playing(lab)
     assert "ValueError: the model produced nonsense" in lab.errors.value
     assert "step 4 of 50" in lab.progress.value
+
+
+def test_the_derivative_lab_starts_on_its_h_sliders_grid():
+    """The browser snaps a log slider to 10**(min + k * step): h = 0.5 must be a grid
+    point, or the lab shows h = 0.501 and a secant slope of 9.5036 instead of 9.5."""
+    for h in (0.5, 1.0, 1e-3, 0.37):
+        slider = derivative_lab(h=h).controls["h"]
+        steps = (math.log10(h) - slider.min) / slider.step
+        assert abs(steps - round(steps)) < 1e-6
+        assert -10 <= slider.min and slider.max <= 0 and slider.max - slider.min > 9.8
+    assert derivative_lab().estimates["forward"] == pytest.approx(9.5)
