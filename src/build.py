@@ -1522,6 +1522,11 @@ def _check_params(module: object, expected: list, what: str) -> None:
     except TypeError:
         raise _Fail(f"{what}.parameters() returned {_fmt(params)}, not a list of Values.",
                     "parameters") from None
+    lists = [p for p in params if isinstance(p, (list, tuple))]
+    if lists:
+        raise _Fail(f"{what}.parameters() returned {len(params)} items of which {len(lists)} "
+                    f"are lists, not Values: flatten them into one list, e.g. "
+                    "`[p for layer in self.layers for p in layer.parameters()]`.", "parameters")
     if any(_is_number(p) for p in params):
         raise _Fail(f"{what}.parameters() gives numbers: return the Values themselves "
                     "(`self.w + [self.b]`), so training can change them.", "parameters")

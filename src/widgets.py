@@ -161,6 +161,12 @@ def _slider_range(value: float) -> tuple[float, float]:
     return -lim, lim
 
 
+def _bracketed(x: float) -> str:
+    """A number as a factor in a written-out product: -3 * -2 reads (-3.0000) * (-2.0000)."""
+    text = _num(x)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _number(x: object, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
         raise TypeError(f"{what} must be a finite number, got {_describe(x)}")
@@ -902,9 +908,11 @@ def _record_backward(root: object, order: list, sequence: list,
                     c = html.escape(names[child])
                     rule = html.escape(_local_rule(node, child, names))
                     now = float(child.grad)
+                    # "d s/d m = 1", not "= 1 = 1.0000"; a negative factor in brackets
+                    local_text = rule if rule == _num(d) or rule in ("1", "1.0") else f"{rule} = {_num(d)}"
                     parts.append(
-                        f"d {name}/d {c} = {rule} = {_num(d)}, so {c}.grad += "
-                        f"{_num(d)} * {_num(node.grad)}, "
+                        f"d {name}/d {c} = {local_text}, so {c}.grad += "
+                        f"{_bracketed(d)} * {_bracketed(node.grad)}, "
                         f"<b>{c}.grad: {_short(was)} + {_term(now - was)} = {_short(now)}</b>"
                     )
                 msg = f"node '{name}' ({html.escape(str(node._op))}): " + ";<br>".join(parts)
@@ -1042,11 +1050,15 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
         name = names[v]
         field = W.Text(value="", placeholder=f"d{out}/d{name}", continuous_update=True,
                        layout=W.Layout(width="7em"))
-        status = W.HTML(value="", layout=W.Layout(width="auto"))
-        rule = W.HTML(value="", layout=W.Layout(width="21em"))
+        status = W.HTML(value="", layout=W.Layout(width="auto", overflow="hidden"))
+        # the rule wraps inside the column (a fixed width wider than the column gave every
+        # row a scrollbar and cut the rule off at the right)
+        rule = W.HTML(value="", layout=W.Layout(width="100%", overflow="hidden"))
         lab.fields[name], lab.status[name], lab.rules[name] = field, status, rule
         rows.append(W.VBox([W.HBox([W.HTML(f"<code>{html.escape(name)}.grad</code>",
-                                           layout=label_layout), field, status]), rule]))
+                                           layout=label_layout), field, status],
+                                   layout=W.Layout(flex_flow="row wrap", overflow="hidden")),
+                            rule], layout=W.Layout(overflow="hidden")))
     lab.summary = W.HTML()
     lab.graph = W.HTML()
     lab.drawing, lab.dot = None, ""
@@ -1085,7 +1097,8 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
                 rule = html.escape(_hand_rule(v, users[id(v)], names, out))
                 lab.status[name].value = f"<span style='color:#b71c1c'>✗ not {html.escape(text)}</span>"
                 lab.rules[name].value = (f"<div style='color:#b71c1c; line-height:1.35; "
-                                         f"margin-bottom:4px'>{rule}</div>")
+                                         f"margin-bottom:4px; white-space:normal; "
+                                         f"overflow-wrap:anywhere'>{rule}</div>")
         drawing = viz.draw_graph(copy, rankdir=rankdir, grads=shown, show_names=True)
         for name, fill in fills.items():
             drawing.node(drawing.node_ids[copies[id(by_name[name])]], style="filled", fillcolor=fill)
@@ -1102,7 +1115,8 @@ def gradients_by_hand(root: object, *, rankdir: str = "TB", tolerance: float = 1
     lab.controls = dict(lab.fields)
     lab.children = [lab.summary, lab.errors,
                     W.HBox([W.Box([lab.graph], layout=W.Layout(flex="1 1 auto", min_width="18em")),
-                            W.VBox(rows, layout=W.Layout(flex="0 0 21em", padding="0 0 0 1em"))])]
+                            W.VBox(rows, layout=W.Layout(flex="0 0 24em", padding="0 0 0 1em",
+                                                          overflow="hidden"))])]
     lab.refresh()
     return lab
 

@@ -196,6 +196,7 @@ CATALOGUE = [
     ("layer parameters of one neuron", "layer", [("return [p for n in self.neurons for p in n.parameters()]", "return self.neurons[0].parameters()")], "layer", "leaves out"),
     ("a layer of one returns a list", "layer", [("return outs[0] if len(outs) == 1 else outs", "return outs")], "layer", "bare Value"),
     ("mlp layers all nin wide", "mlp", [("Layer(sz[i], sz[i + 1])", "Layer(sz[0], sz[i + 1])")], "mlp", "sz = [nin] + nouts"),
+    ("mlp parameters not flattened", "mlp", [("return [p for layer in self.layers for p in layer.parameters()]", "return [layer.parameters() for layer in self.layers]")], "mlp", "flatten them"),
     ("zero_grad does nothing", "neuron", [("            p.grad = 0.0", "            p.grad = p.grad")], "mlp", "still have a gradient"),
     # ---- 06 the training step
     ("no zero_grad", "train", [("    model.zero_grad()                     # forget the last step's gradients first\n", "")], "train", "zero_grad()"),

@@ -82,7 +82,7 @@ def test_stepper_spells_out_a_fused_neuron():
     lab.controls["step"].value = 1
     assert "d n/d w1 = x1 = 2.0000" in lab.message.value
     assert "d n/d x2 = w2 = -1.0000" in lab.message.value
-    assert "d n/d b = 1 = 1.0000" in lab.message.value
+    assert "d n/d b = 1, so b.grad += 1.0000 * 1.0000" in lab.message.value  # not "1 = 1.0000"
 
 
 def test_a_function_that_returns_a_number_is_reported():
@@ -125,10 +125,11 @@ def test_stepper_fills_in_gradients_one_node_at_a_time():
     assert "{ e | data -6.0000 | grad 0.0000 }" in lab.dot
     highlighted = [ln for ln in lab.dot.splitlines() if "fillcolor" in ln and "shape=record" in ln]
     assert len(highlighted) == 1 and "{ L |" in highlighted[0]
-    assert "node 'L' (*): d L/d d = f = -2.0000, so d.grad += -2.0000 * 1.0000" in lab.message.value
+    # a negative factor in brackets: "+= (-2.0000) * 1.0000", not "+= -2.0000 * 1.0000"
+    assert "node 'L' (*): d L/d d = f = -2.0000, so d.grad += (-2.0000) * 1.0000" in lab.message.value
     step.value = 5  # reverse topological order: L, f, d, c, then e = a * b
     assert lab.sequence[4] is v["e"]
-    assert "node 'e' (*): d e/d a = b = -3.0000, so a.grad += -3.0000 * -2.0000" in lab.message.value
+    assert "node 'e' (*): d e/d a = b = -3.0000, so a.grad += (-3.0000) * (-2.0000)" in lab.message.value
     assert "{ a | data 2.0000 | grad 6.0000 }" in lab.dot
 
 

@@ -626,15 +626,15 @@ class Exercise:
 
     def _say(self, correct: bool, message: str) -> bool:
         message = message.strip()
+        first = message.split(" ", 1)[0] if message else ""
+        if len(first) > 1 and first.isalpha() and first.islower():  # a word, not a name
+            message = message[0].upper() + message[1:]  # a sentence after "correct." too
         if correct:
             self._record("right", f"✓ {self.title}: correct. {message}".rstrip()
                          + self.your_numbers())
             return True
         if message and message[-1] not in ".!?)`":
             message += "."
-        first = message.split(" ", 1)[0]
-        if len(first) > 1 and first.isalpha() and first.islower():  # a word, not a name
-            message = message[0].upper() + message[1:]
         more = " Try `.hint()` if you are stuck." if self.hints else ""
         self._record("wrong", f"✗ {self.title}: not yet. {message}{more}{self.your_numbers()}")
         return False
