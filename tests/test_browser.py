@@ -15,9 +15,8 @@ import statistics
 import time
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser_support import CHROMIUM_FLAGS, WATCH_JS, JupyterLab, chromium_path
+from browser_support import WATCH_JS, JupyterLab
 from notebook_tools import NOTEBOOKS, ROOT, ids, say
 
 
@@ -39,16 +38,6 @@ def lab(tmp_path_factory, request):
             line += (f"; -> redrawn graph or plot, median {statistics.median(graph):.0f} ms over "
                      f"{len(graph)} moves (target: 150 ms or less)")
         say(request.config, line)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        # launch() gives every run a fresh, temporary profile (user data dir)
-        chromium = p.chromium.launch(executable_path=chromium_path(), headless=True,
-                                     args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser_support import CHROMIUM_FLAGS, JupyterLab, chromium_path
+from browser_support import JupyterLab
 from notebook_tools import ROOT, say
 from test_browser import ARTIFACTS, NOTEBOOK, page_errors, run_all, wait_for_kernel_idle
 
@@ -41,20 +40,16 @@ COUNT_JS = """
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     server = JupyterLab(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True,
-                                    args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        try:
-            run_all(page, server, NAME)
-            yield page, server
-        finally:
-            context.close()
-            browser.close()
-            server.stop()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        run_all(page, server, NAME)
+        yield page, server
+    finally:
+        context.close()
+        server.stop()
 
 
 def pictures(area) -> list[str]:

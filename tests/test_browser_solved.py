@@ -11,10 +11,9 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from backproplab.build import ENGINE_FILE, PIECES, Workspace
-from browser_support import CHROMIUM_FLAGS, JupyterLab, chromium_path
+from browser_support import JupyterLab
 from notebook_tools import ROOT
 from test_browser import NOTEBOOK, page_errors, run_all, screenshot, wait_for_kernel_idle, widget_outputs
 
@@ -36,14 +35,11 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
+def page(lab, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
     lab.shut_down_kernels()
 
 

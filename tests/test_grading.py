@@ -103,8 +103,12 @@ def test_wrong_answers_carry_the_checks_message(graded):
     assert "forward difference" in forward["message"]
 
 
+def problems(graded, student):
+    return [p for r in graded["results"] if r.submission.student == student for p in r.problems]
+
+
 def test_a_crashing_cell_does_not_stop_the_grading(graded):
-    assert statuses(graded, "crash") == dict.fromkeys(RIGHT, "right")
+    assert statuses(graded, "crash") == dict.fromkeys(RIGHT, "right"), problems(graded, "crash")
 
 
 def test_an_endless_loop_is_stopped_and_reported(graded):

@@ -129,13 +129,14 @@ def kernel_environment(ipython_dir: str) -> dict[str, str]:
 def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel and return it normalized.
 
-    The kernel works in an empty folder of its own, as a fresh clone's notebooks folder
-    is: the learner's `my_engine.py` (which notebooks 03-07 write and read beside
-    themselves) from an earlier run, or from someone working through the course in this
-    checkout, never changes what a notebook prints."""
+    The kernel works in an empty folder of its own inside the notebook's folder (so
+    the environment check in 00 still finds the course around it), as a fresh clone's
+    notebooks folder is: the learner's `my_engine.py` (which notebooks 03-07 write and
+    read beside themselves) from an earlier run, or from someone working through the
+    course in this checkout, never changes what a notebook prints."""
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="backproplab-ipython-") as ipython_dir, \
-            tempfile.TemporaryDirectory(prefix="backproplab-notebook-") as workdir:
+            tempfile.TemporaryDirectory(prefix=".run-", dir=path.parent) as workdir:
         client = NotebookClient(
             nb,
             timeout=timeout,
