@@ -728,7 +728,7 @@ class _BoundaryPanel:
 class _LossPanel:
     """The hinge loss on the training and the test points by epoch: after every step in
     the first epoch, then at the end of each epoch (a curve that stays readable however
-    noisy the steps are). Past 30 epochs the epoch axis turns logarithmic beyond 1, so the
+    noisy the steps are). Past about 115 epochs the epoch axis turns logarithmic beyond 1, so the
     early epochs, where most of the learning happens, keep their room. The loss axis stops
     at `TOP` (a diverging run's loss would squash everything else)."""
 
@@ -779,7 +779,7 @@ class _LossPanel:
         new_right = right if last <= right and (right <= 10 or last > right / 4) else max(10, 1.3 * last)
         new_top = top if highest <= top and (top <= 1.2 or highest > top / 3) else max(1.2, 1.15 * highest)
         new_top = min(new_top, self.TOP)
-        scale = "symlog" if new_right > 40 else "linear"
+        scale = "symlog" if new_right > 150 else "linear"
         changed = (new_right, new_top) != (right, top) or scale != ax.get_xscale()
         if changed:
             if scale != ax.get_xscale():

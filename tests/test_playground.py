@@ -401,19 +401,23 @@ def test_as_fast_as_it_goes_shows_many_steps_a_picture():
 
 
 def test_the_loss_curve_shows_epochs_and_keeps_the_first_ones_readable():
-    pg = Playground("circles").train(100)  # 10 steps an epoch
+    pg = Playground("circles").train(200)  # 10 steps an epoch
     lab = playground()
     lab.playground = pg
     lab.refresh()
     line = lab.loss_plot.panel.train
     epochs = np.asarray(line.get_xdata())
     # every step of the first epoch, then one point an epoch
-    assert len(epochs) == 10 + 99 and np.array_equal(epochs[10:], np.arange(2, 101))
+    assert len(epochs) == 10 + 199 and np.array_equal(epochs[10:], np.arange(2, 201))
     ax = lab.loss_plot.panel.ax
     assert ax.get_xscale() == "symlog" and "log scale" in ax.get_xlabel()
     left, right = (ax.transData.transform([(x, 0)])[0][0] for x in (0, 10))
     width = ax.bbox.width
-    assert right - left > width / 3  # the first 10 of 100 epochs take a third of the axis
+    assert right - left > width / 3  # the first 10 of 200 epochs take a third of the axis
+    short = playground()
+    short.playground.train(60)
+    short.refresh()
+    assert short.loss_plot.panel.ax.get_xscale() == "linear"  # 60 epochs: a plain axis
 
 
 def test_the_status_line_shows_a_steady_step_time(lab):
@@ -450,3 +454,45 @@ def test_wide_layers_get_a_taller_network_drawing(lab):
     lab.controls["neurons"][0].value = 3
     lab.controls["neurons"][1].value = 2
     assert lab.network_plot.figsize == (5.4, 3.5)
+
+
+# ------------------------------------------------------------------ what notebook 09 says
+
+
+def test_section_7s_gradients_come_from_one_point_and_neuron_2_is_saturated():
+    # "nine of the ten are beyond [the margin] ... neuron 2's tanh is saturated (its slope
+    # 1 - tanh² is about 0.0002), so its gradients are about 0"
+    three = Playground("circles", hidden=[3]).train(100)
+    batch = three._order[three._position - three.batch_size:three._position]
+    before = [W + three.learning_rate * g for W, g in zip(three.weights, three.weight_grads)]
+    biases = [b + three.learning_rate * g for b, g in zip(three.biases, three.bias_grads)]
+    H = np.tanh(three._F_train[batch] @ before[0] + biases[0])
+    margins = three._Y_train[batch] * (H @ before[1] + biases[1])[:, 0]
+    inside = margins < 1
+    assert inside.sum() == 1
+    slopes = 1 - H[inside][0] ** 2
+    assert slopes[1] < 0.001 < min(slopes[0], slopes[2])
+    assert np.abs(three.neuron(1, 1)["weight_grads"]).max() < 0.001
+    assert np.abs(three.neuron(1, 0)["weight_grads"]).max() > 0.01
+
+
+def test_section_5_start_large_and_finish_small_works_from_1_not_from_3():
+    stuck = Playground("circles", learning_rate=3.0).train(10)
+    stuck.set(learning_rate=0.1)
+    assert stuck.train(30).test_accuracy <= 0.6  # saturated: "around 50-60%"
+    rescued = Playground("circles", learning_rate=1.0).train(10)
+    rescued.set(learning_rate=0.1)
+    assert rescued.train(30).test_accuracy == 1.0
+    losses = Playground("circles", learning_rate=3.0).train(50).history["train_loss"]
+    # "jumps between about 1 and 3, at times higher"
+    assert 0.7 < min(losses) < 1.0 and 1.0 < np.median(losses) < 2.0 and max(losses) > 3.0
+
+
+def test_section_6s_l1_drives_weights_to_about_0_not_exactly():
+    noisy = dict(dataset="circles", noise=0.2, points=40, batch_size=5, hidden=[8, 8],
+                 features=tuple(FEATURES))
+    pg = Playground(**noisy, regularization="L1", regularization_rate=0.03).train(300)
+    weights = np.concatenate([W.ravel() for W in pg.weights])
+    step = pg.learning_rate * pg.regularization_rate  # each step's push towards 0
+    near = np.abs(weights) <= step
+    assert near.mean() > 0.5 and not (weights == 0).any()  # "about 0", hopping within a step
