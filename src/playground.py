@@ -984,19 +984,18 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     c["reset"] = W.Button(description="Reset", icon="undo",
                           tooltip="start again from new weights: the next weight seed",
                           layout=W.Layout(width="90px"))
-    lab.buttons_text = W.HTML("<span style='font-size:12px; color:#555'>▶ train, ❚❚ pause, "
-                              "■ stop (back to the start)</span>")
     lab.weight_seed_text = W.HTML()
     c["neuron"] = W.Dropdown(options=pg.neuron_names(), value="output", description="neuron",
-                             style={"description_width": "50px"}, layout=W.Layout(width="230px"))
+                             style={"description_width": "50px"}, layout=W.Layout(width="100%"))
     lab.controls = c
     lab.status = W.HTML()
     lab.notes = W.HTML()
     lab.alert = W.HTML()
-    lab.neuron_info = W.HTML(layout=W.Layout(width="250px"))
+    lab.neuron_info = W.HTML(layout=W.Layout(width="100%"))
     lab.network_plot = _LivePanel(_NetworkPanel, _network_figsize(pg))
-    lab.boundary_plot = _LivePanel(_BoundaryPanel, (3.6, 3.5))
-    lab.loss_plot = _LivePanel(_LossPanel, (3.6, 3.5))
+    # small figures, shown near their own size: their text stays readable on a laptop
+    lab.boundary_plot = _LivePanel(_BoundaryPanel, (3.0, 3.0))
+    lab.loss_plot = _LivePanel(_LossPanel, (3.0, 3.0))
     picture = W.Layout(width="auto", height="auto", max_width="100%", object_fit="contain")
     lab.network_image = W.Image(format="png", layout=picture)
     lab.boundary_image = W.Image(format="png", layout=picture)
@@ -1050,7 +1049,8 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
         else:
             text = (f"<b>epoch 0</b> (step 0) &nbsp; accuracy: training "
                     f"{100 * p.train_accuracy:.0f}%, test {100 * p.test_accuracy:.0f}% &nbsp; "
-                    "press Play or Step to train")
+                    "press ▶ or Step to train (▶ turns into ❚❚, pause; ■ stops and goes back "
+                    "to the start)")
         lab.status.value = text
         seed_text.value = (f"data seed <b>{p.data_seed}</b><br>{len(p.y_train)} train, "
                            f"{len(p.y_test)} test")
@@ -1364,19 +1364,20 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
             column("Training", c["learning_rate"], c["batch_size"], c["regularization"],
                    c["regularization_rate"], c["pace"]),
         ], layout=W.Layout(flex_flow="row wrap")),
-        W.HBox([c["play"], c["step"], c["reset"], lab.weight_seed_text, c["engine"],
-                lab.buttons_text],
+        W.HBox([c["play"], c["step"], c["reset"], lab.weight_seed_text, c["engine"]],
                layout=W.Layout(flex_flow="row wrap", align_items="center", grid_gap="6px")),
         lab.status,
         lab.notes,
         lab.alert,
         lab.errors,
-        W.HBox([
-            W.GridBox([lab.network_image, lab.boundary_image, lab.loss_image],
-                      layout=W.Layout(grid_template_columns="1.5fr 1fr 1fr", grid_gap="6px",
-                                      flex="1 1 600px", max_width="1000px")),
-            W.VBox([c["neuron"], lab.neuron_info], layout=W.Layout(flex="0 0 250px")),
-        ], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="6px")),
+        # the pictures and, beside them, the chosen neuron's table: one grid, which
+        # never wraps (the pictures shrink instead)
+        W.GridBox([lab.network_image, lab.boundary_image, lab.loss_image,
+                   W.VBox([c["neuron"], lab.neuron_info])],
+                  layout=W.Layout(grid_template_columns="minmax(0, 1.6fr) minmax(0, 1fr) "
+                                                        "minmax(0, 1fr) 190px",
+                                  grid_gap="6px", max_width="1100px",
+                                  align_items="flex-start")),
     ]
     lab.refresh()
     return lab
@@ -1390,7 +1391,7 @@ def _with(options: Sequence[float], value: float) -> list[float]:
 def _network_figsize(pg: Playground) -> tuple[float, float]:
     """The network drawing's size: taller for a layer of 6 or more neurons, so that each
     heatmap keeps its size and a gap around it."""
-    return (5.4, 3.5) if max(pg.sizes) <= 5 else (5.4, 4.6)
+    return (5.0, 3.0) if max(pg.sizes) <= 5 else (5.0, 4.0)
 
 
 def _loss_text(x: float) -> str:

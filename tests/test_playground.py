@@ -365,7 +365,7 @@ def test_stop_goes_back_to_this_runs_starting_weights(lab):
     pg = lab.playground
     assert pg.steps == 0 and pg.seed == 0 and play.value == 1
     assert all(np.array_equal(a, b) for a, b in zip(start, pg.weights))
-    assert "■ stop" in play.tooltip and "■ stop" in lab.buttons_text.value
+    assert "■ stop" in play.tooltip and "■ stops and goes back to the start" in lab.status.value
 
 
 def play_for(lab, seconds):
@@ -450,10 +450,10 @@ def test_a_weight_table_never_shows_minus_zero(lab):
 
 
 def test_wide_layers_get_a_taller_network_drawing(lab):
-    assert lab.network_plot.figsize == (5.4, 4.6)  # layers of 8
+    assert lab.network_plot.figsize == (5.0, 4.0)  # layers of 8
     lab.controls["neurons"][0].value = 3
     lab.controls["neurons"][1].value = 2
-    assert lab.network_plot.figsize == (5.4, 3.5)
+    assert lab.network_plot.figsize == (5.0, 3.0)
 
 
 # ------------------------------------------------------------------ what notebook 09 says
