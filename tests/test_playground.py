@@ -387,7 +387,7 @@ def test_play_keeps_its_pace_one_epoch_a_picture_by_default(lab):
     assert lab.controls["pace"].value == "1 epoch a picture"
     pictures_ = play_for(lab, 1.0)
     pg = lab.playground
-    assert lab.last_error is None and pictures_ >= 3
+    assert lab.last_error is None and pictures_ >= 1
     assert pictures_ <= pg.epoch <= pictures_ + 1  # each picture one epoch further on
     assert "last run:" in lab.status.value
 
