@@ -9,8 +9,8 @@ Two layers, so that the training can be tested (and scripted) without a browser:
   engine (`backproplab.engine` and `nn`). Every setting is checked, with one sentence
   saying what is accepted. The same settings and seeds give the same run.
 - `playground(...)`, the widget (a `widgets.Lab`) that drives one: controls for every
-  setting, Play / Step / Reset, and the pictures (`plot_playground` draws the same
-  pictures as one static figure).
+  setting, Play / Step / Reset and Play's pace, and the pictures (`plot_playground` draws
+  the same pictures as one static figure).
 
 The network reads the chosen features of each point and gives one score; the point is
 class 1 where the score is above 0. The loss is the course's mean hinge loss (notebook
@@ -892,12 +892,13 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     rate, batch size, regularisation and engine apply from the next step on.
 
     Attributes: `playground` (the `Playground` it drives), `controls` (every control by
-    name), `status`, `seed_text` and `notes` (HTML), `neuron_info` (HTML: the chosen neuron's weights
-    and gradients), `network_image`, `boundary_image`, `loss_image` (Image widgets),
+    name), `status`, `seed_text`, `weight_seed_text` and `notes` (HTML), `neuron_info` (HTML:
+    the chosen neuron's weights and gradients), `network_image`, `boundary_image`, `loss_image` (Image widgets),
     `network_plot`, `boundary_plot`, `loss_plot` (their live figures, which count their
     `redraws`), `run_steps(n)` (n steps as Play takes them, for scripts and tests),
     `rate` (steps per second and redraws per second over the last run of Play, or the
-    current one while it plays), `alert` (HTML: why training stopped, if it did).
+    current one while it plays), `alert` (HTML: why training stopped, if it did) and
+    `diverged` (that OverflowError, or None).
     """
     import asyncio
 
