@@ -9,8 +9,8 @@ Two layers, so that the training can be tested (and scripted) without a browser:
   engine (`backproplab.engine` and `nn`). Every setting is checked, with one sentence
   saying what is accepted. The same settings and seeds give the same run.
 - `playground(...)`, the widget (a `widgets.Lab`) that drives one: controls for every
-  setting, Play / Step / Reset, and the pictures (`plot_playground` draws the same
-  pictures as one static figure).
+  setting, Play / Step / Reset and Play's pace, and the pictures (`plot_playground` draws
+  the same pictures as one static figure).
 
 The network reads the chosen features of each point and gives one score; the point is
 class 1 where the score is above 0. The loss is the course's mean hinge loss (notebook
@@ -81,6 +81,26 @@ LIMITS = {
 }
 
 
+class _Plain:
+    """An error that Jupyter shows as its one sentence, without the traceback through the
+    course's code (IPython calls `_render_traceback_`); Python prints it as usual."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__bases__[-1].__name__}\x1b[0m: {self}"]
+
+
+class SettingError(_Plain, ValueError):
+    """A setting outside what the Playground accepts (a ValueError)."""
+
+
+class SettingTypeError(_Plain, TypeError):
+    """A setting of the wrong kind (a TypeError)."""
+
+
+class TrainingDiverged(_Plain, OverflowError):
+    """Training made the numbers too large for a float (an OverflowError)."""
+
+
 def _describe(x: object) -> str:
     text = repr(x)
     if len(text) > 40:
@@ -90,34 +110,34 @@ def _describe(x: object) -> str:
 
 def _whole(x: object, what: str, low: int, high: int) -> int:
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number from {low} to {high}, got {_describe(x)}")
+        raise SettingTypeError(f"{what} must be a whole number from {low} to {high}, got {_describe(x)}")
     if not low <= x <= high:
-        raise ValueError(f"{what} must be from {low} to {high}, got {x}")
+        raise SettingError(f"{what} must be from {low} to {high}, got {x}")
     return int(x)
 
 
 def _real(x: object, what: str, low: float, high: float, open_low: bool = False) -> float:
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a number from {low:g} to {high:g}, got {_describe(x)}")
+        raise SettingTypeError(f"{what} must be a number from {low:g} to {high:g}, got {_describe(x)}")
     value = float(x)
     if not (low < value if open_low else low <= value) or not value <= high:
-        raise ValueError(f"{what} must be from {low:g} to {high:g}, got {x!r}")
+        raise SettingError(f"{what} must be from {low:g} to {high:g}, got {x!r}")
     return value
 
 
 def _choice(x: object, what: str, options: Sequence) -> object:
     if not any(x is o or (isinstance(x, str) and x == o) for o in options):
-        raise ValueError(f"{what} must be one of {', '.join(map(repr, options))}, got {_describe(x)}")
+        raise SettingError(f"{what} must be one of {', '.join(map(repr, options))}, got {_describe(x)}")
     return x
 
 
 def _check_hidden(hidden: object) -> list[int]:
     low, high = LIMITS["hidden_layers"]
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (Sequence, np.ndarray)):
-        raise TypeError(f"hidden must be a list of layer sizes such as [4, 2] ([] for no hidden "
+        raise SettingTypeError(f"hidden must be a list of layer sizes such as [4, 2] ([] for no hidden "
                         f"layer), got {_describe(hidden)}")
     if len(hidden) > high:
-        raise ValueError(f"hidden may list at most {high} layers, got {len(hidden)}: {list(hidden)}")
+        raise SettingError(f"hidden may list at most {high} layers, got {len(hidden)}: {list(hidden)}")
     n_low, n_high = LIMITS["neurons"]
     return [_whole(n, f"hidden layer {i + 1}'s number of neurons", n_low, n_high)
             for i, n in enumerate(hidden)]
@@ -127,14 +147,14 @@ def _check_features(features: object) -> tuple[str, ...]:
     if isinstance(features, str):
         features = (features,)
     if not isinstance(features, (Sequence, set, frozenset)):
-        raise TypeError(f"features must be a list of feature names from {', '.join(FEATURES)}, "
+        raise SettingTypeError(f"features must be a list of feature names from {', '.join(FEATURES)}, "
                         f"got {_describe(features)}")
     chosen = list(features)
     unknown = [f for f in chosen if f not in FEATURES]
     if unknown:
-        raise ValueError(f"unknown feature {unknown[0]!r}; the features are {', '.join(FEATURES)}")
+        raise SettingError(f"unknown feature {unknown[0]!r}; the features are {', '.join(FEATURES)}")
     if not chosen:
-        raise ValueError("choose at least one input feature (the network needs something to read), "
+        raise SettingError("choose at least one input feature (the network needs something to read), "
                          f"from {', '.join(FEATURES)}")
     return tuple(f for f in FEATURES if f in chosen)  # in the fixed order, each once
 
@@ -197,7 +217,7 @@ class Playground:
         known = self.DATA_SETTINGS + self.NETWORK_SETTINGS + self.TRAINING_SETTINGS
         unknown = sorted(set(settings) - set(known))
         if unknown:
-            raise TypeError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(known)}")
+            raise SettingTypeError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(known)}")
         new = dict(self._settings)
         if "dataset" in settings and "noise" not in settings:
             new["noise"] = None  # a new data set comes with its own noise
@@ -231,7 +251,7 @@ class Playground:
         n_train = out["points"] - int(round(out["points"] * out["test_fraction"]))
         batch = s["batch_size"]
         if isinstance(batch, numbers.Integral) and not isinstance(batch, bool) and batch > n_train:
-            raise ValueError(f"batch_size {batch} is larger than the {n_train} training points; "
+            raise SettingError(f"batch_size {batch} is larger than the {n_train} training points; "
                              f"choose from 1 to {n_train}")
         out["batch_size"] = _whole(batch, "batch_size", 1, n_train)
         out["regularization"] = _choice(s["regularization"], "regularization", REGULARIZATIONS)
@@ -437,10 +457,10 @@ class Playground:
         started = time.perf_counter()
         batch = self._next_batch()
         lr = self.learning_rate
-        diverged = OverflowError(
-            f"training diverged at step {self.steps + 1}: the numbers grew too large for a "
-            f"float; the learning rate {lr:g} is too large for this network (lower it and "
-            "press Reset)")
+        diverged = TrainingDiverged(
+            f"training stopped after step {self.steps}: step {self.steps + 1} made the numbers "
+            f"too large for a float; the learning rate {lr:g} is too large for this network "
+            "(lower it and press Reset)")
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 loss, weight_grads, bias_grads = self.loss_and_gradients(batch)
@@ -450,16 +470,20 @@ class Playground:
             raise diverged from None
         if not (math.isfinite(loss) and all(np.isfinite(a).all() for a in new_weights + new_biases)):
             raise diverged
+        old = self.weights, self.biases
         self.weights, self.biases = new_weights, new_biases
+        scores = self._evaluate(self._F_train, self._Y_train), self._evaluate(self._F_test, self._Y_test)
+        if not all(math.isfinite(x) for pair in scores for x in pair):
+            self.weights, self.biases = old  # finite weights, but scores beyond a float
+            raise diverged
         self.weight_grads, self.bias_grads = weight_grads, bias_grads
         self.steps += 1
         self.step_seconds = time.perf_counter() - started
-        self._record()
+        self._record(*scores)
         return loss
 
-    def _record(self) -> None:
-        train_loss, train_accuracy = self._evaluate(self._F_train, self._Y_train)
-        test_loss, test_accuracy = self._evaluate(self._F_test, self._Y_test)
+    def _record(self, train: tuple[float, float], test: tuple[float, float]) -> None:
+        (train_loss, train_accuracy), (test_loss, test_accuracy) = train, test
         h = self.history
         h["epoch"].append(self._seen / len(self.y_train))  # epochs, counted in points seen
         h["train_loss"].append(train_loss)
@@ -702,7 +726,13 @@ class _BoundaryPanel:
 
 
 class _LossPanel:
-    """The hinge loss on the training and the test points after each step, by epoch."""
+    """The hinge loss on the training and the test points by epoch: after every step in
+    the first epoch, then at the end of each epoch (a curve that stays readable however
+    noisy the steps are). Past about 115 epochs the epoch axis turns logarithmic beyond 1, so the
+    early epochs, where most of the learning happens, keep their room. The loss axis stops
+    at `TOP` (a diverging run's loss would squash everything else)."""
+
+    TOP = 6.0
 
     def __init__(self, ax) -> None:
         self.ax = ax
@@ -717,25 +747,54 @@ class _LossPanel:
         self.legend = ax.legend(loc="upper right", fontsize=8)
         self.moving = [self.train, self.test]
 
+    @staticmethod
+    def shown(history: dict) -> np.ndarray:
+        """Which steps of `history` the curves show: every step of the first epoch, then
+        the last step of each epoch."""
+        epochs = np.asarray(history["epoch"])
+        if len(epochs) == 0:
+            return np.array([], dtype=int)
+        whole = np.floor(epochs + 1e-9)
+        ends = np.flatnonzero(np.diff(whole) > 0) + 1
+        first = np.flatnonzero(epochs <= 1 + 1e-9)
+        last = [len(epochs) - 1]
+        return np.unique(np.concatenate([first, ends, last]))
+
     def update(self, pg: Playground) -> bool:
-        """Show `pg`'s loss history; True if the axes' limits had to change."""
+        """Show `pg`'s loss history; True if the axes' limits or scale had to change."""
         h = pg.history
-        epochs = h["epoch"]
-        self.train.set_data(epochs, h["train_loss"])
-        self.test.set_data(epochs, h["test_loss"])
-        right = self.ax.get_xlim()[1]
-        top = self.ax.get_ylim()[1]
-        last = epochs[-1] if epochs else 0.0
-        highest = max(max(h["train_loss"], default=0), max(h["test_loss"], default=0))
+        keep = self.shown(h)
+        epochs = np.asarray(h["epoch"])[keep]
+        train = np.asarray(h["train_loss"])[keep]
+        test = np.asarray(h["test_loss"])[keep]
+        self.train.set_data(epochs, train)
+        self.test.set_data(epochs, test)
+        ax = self.ax
+        right = ax.get_xlim()[1]
+        top = ax.get_ylim()[1]
+        last = float(epochs[-1]) if len(epochs) else 0.0
+        finite = np.concatenate([train, test])
+        finite = finite[np.isfinite(finite)]
+        highest = float(finite.max()) if len(finite) else 0.0
         new_right = right if last <= right and (right <= 10 or last > right / 4) else max(10, 1.3 * last)
         new_top = top if highest <= top and (top <= 1.2 or highest > top / 3) else max(1.2, 1.15 * highest)
-        if not math.isfinite(new_top):
-            new_top = top
-        if (new_right, new_top) != (right, top):
-            self.ax.set_xlim(0, new_right)
-            self.ax.set_ylim(0, new_top)
-            return True
-        return False
+        new_top = min(new_top, self.TOP)
+        scale = "symlog" if new_right > 150 else "linear"
+        changed = (new_right, new_top) != (right, top) or scale != ax.get_xscale()
+        if changed:
+            if scale != ax.get_xscale():
+                if scale == "symlog":
+                    from matplotlib.ticker import FuncFormatter
+
+                    ax.set_xscale("symlog", linthresh=1.0, linscale=0.6)
+                    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+                    ax.set_xlabel("epoch (log scale past 1)")
+                else:
+                    ax.set_xscale("linear")
+                    ax.set_xlabel("epoch")
+            ax.set_xlim(0, new_right)
+            ax.set_ylim(0, new_top)
+        return changed
 
 
 def plot_playground(pg: Playground, *, selected: str | None = None):
@@ -744,7 +803,7 @@ def plot_playground(pg: Playground, *, selected: str | None = None):
     import matplotlib.pyplot as plt
 
     if not isinstance(pg, Playground):
-        raise TypeError(f"plot_playground needs a Playground, got {_describe(pg)}")
+        raise SettingTypeError(f"plot_playground needs a Playground, got {_describe(pg)}")
     # made by pyplot and closed at once, as viz's plots are: Jupyter shows it once
     fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.7), dpi=80, layout="constrained",
                              gridspec_kw={"width_ratios": [1.55, 1, 1.1]})
@@ -772,6 +831,12 @@ def _accuracy_line(pg: Playground) -> str:
 _LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _REGULARIZATION_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _NO_REGULARIZATION = "none"
+# Play's pace: how much training each picture shows (None: as many steps as the machine
+# takes between two pictures)
+PACES = {"1 step a picture": ("steps", 1), "1 epoch a picture": ("epochs", 1),
+         "3 epochs a picture": ("epochs", 3), "10 epochs a picture": ("epochs", 10),
+         "as fast as it goes": None}
+_STEP_TIMES = 25  # the status line's step time: the median of this many last steps
 
 
 class _LivePanel:
@@ -780,7 +845,13 @@ class _LivePanel:
     def __init__(self, panel_class, figsize: tuple[float, float]) -> None:
         from . import viz
 
+        self.figsize = figsize
         self.figure_ = viz.LiveFigure(figsize=figsize)
+        if panel_class is _NetworkPanel:
+            # the drawing has no ticks or labels outside its axes: it takes the whole
+            # figure (the live figure's margins for tick labels would only shrink it)
+            self.figure_.figure.tight_layout = lambda *args, **kwargs: None
+            self.figure_.ax.set_position([0.0, 0.0, 1.0, 1.0])
         self.panel = panel_class(self.figure_.ax)
         self.marked: list = []
 
@@ -806,22 +877,28 @@ def _slider_style() -> dict:
 
 
 def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 120,
-               **settings):
+               pace: str = "1 epoch a picture", **settings):
     """TensorFlow Playground in the notebook, on the course's engines: a `Lab` widget.
 
     `settings` are the starting settings, as `Playground(...)` takes them. Play trains
-    until you press pause: the kernel runs steps for about `steps_per_tick_seconds` at a
-    time, then lets the page's clicks through, and redraws the pictures at most every
-    `redraw_interval` milliseconds (always when it pauses). Changing the data or the
+    until you press pause (❚❚) or stop (■, which also goes back to this run's starting
+    weights): the kernel runs steps for about `steps_per_tick_seconds` at a time, then
+    lets the page's clicks through, and redraws the pictures at most every
+    `redraw_interval` milliseconds (always when it pauses). `pace` (one of PACES, a
+    control too) is how much training each picture shows: "1 epoch a picture" lets you
+    watch the boundary form; "as fast as it goes" trains as many steps as fit between two
+    pictures. Reset starts again from the next weight seed (shown beside it). Changing the data or the
     network starts again from new weights (as in TensorFlow Playground); the learning
     rate, batch size, regularisation and engine apply from the next step on.
 
     Attributes: `playground` (the `Playground` it drives), `controls` (every control by
-    name), `status`, `seed_text` and `notes` (HTML), `neuron_info` (HTML: the chosen neuron's weights
-    and gradients), `network_image`, `boundary_image`, `loss_image` (Image widgets),
+    name), `status`, `seed_text`, `weight_seed_text` and `notes` (HTML), `neuron_info` (HTML:
+    the chosen neuron's weights and gradients), `network_image`, `boundary_image`, `loss_image` (Image widgets),
     `network_plot`, `boundary_plot`, `loss_plot` (their live figures, which count their
     `redraws`), `run_steps(n)` (n steps as Play takes them, for scripts and tests),
-    `rate` (steps per second and redraws per second over the last run of Play).
+    `rate` (steps per second and redraws per second over the last run of Play, or the
+    current one while it plays), `alert` (HTML: why training stopped, if it did) and
+    `diverged` (that OverflowError, or None).
     """
     import asyncio
 
@@ -832,7 +909,8 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     for name, value in (("steps_per_tick_seconds", steps_per_tick_seconds),
                         ("redraw_interval", redraw_interval)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-            raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+            raise SettingError(f"{name} must be a number >= 0, got {value!r}")
+    _choice(pace, "pace", tuple(PACES))
     pg = Playground(**settings)
     lab = Lab(static_text="Playground: choose a data set, the input features, the hidden layers "
                           "and their neurons, the activation, learning rate, batch size and "
@@ -867,52 +945,65 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
     c["hidden_layers"] = W.IntSlider(min=0, max=LIMITS["hidden_layers"][1], value=len(pg.hidden),
                                      description="hidden layers", continuous_update=False,
                                      style=s, layout=narrow())
-    # neurons per hidden layer: a box each, 1 to 8 (the box refuses anything else)
-    c["neurons"] = [W.BoundedIntText(min=1, max=8, value=pg.hidden[i] if i < len(pg.hidden) else 4,
+    # neurons per hidden layer: a box each, 1 to 8 (anything else is brought back into the
+    # range, with a note saying so)
+    c["neurons"] = [W.IntText(value=pg.hidden[i] if i < len(pg.hidden) else 4,
                                      tooltip=f"neurons in hidden layer {i + 1} (1 to 8)",
                                      layout=W.Layout(width="46px"))
                     for i in range(LIMITS["hidden_layers"][1])]
     c["activation"] = W.Dropdown(options=list(ACTIVATIONS), value=pg.activation,
                                  description="activation", style=s, layout=narrow())
-    c["learning_rate"] = W.SelectionSlider(options=_with(_LEARNING_RATES, pg.learning_rate),
-                                           value=pg.learning_rate, description="learning rate",
-                                           continuous_update=False, style=s, layout=narrow())
+    # dropdowns, as in TensorFlow Playground: what is read out is the rate itself
+    c["learning_rate"] = W.Dropdown(options=_rates(_LEARNING_RATES, pg.learning_rate),
+                                    value=pg.learning_rate, description="learning rate",
+                                    style=s, layout=narrow())
     c["batch_size"] = W.IntSlider(min=1, max=len(pg.y_train), value=pg.batch_size,
                                   description="batch size", continuous_update=False, style=s,
                                   layout=narrow())
     c["regularization"] = W.Dropdown(options=[_NO_REGULARIZATION, "L1", "L2"],
                                      value=pg.regularization or _NO_REGULARIZATION,
                                      description="L1 / L2", style=s, layout=narrow())
-    c["regularization_rate"] = W.SelectionSlider(
-        options=_with(_REGULARIZATION_RATES, pg.regularization_rate),
-        value=pg.regularization_rate, description="L1 / L2 rate", continuous_update=False, style=s,
-        layout=narrow())
+    c["regularization_rate"] = W.Dropdown(
+        options=_rates(_REGULARIZATION_RATES, pg.regularization_rate),
+        value=pg.regularization_rate, description="L1 / L2 rate", style=s, layout=narrow())
+    c["pace"] = W.Dropdown(options=list(PACES), value=pace, description="pace", style=s,
+                           layout=narrow(),
+                           tooltip="how much training each picture shows while it plays")
     c["engine"] = W.ToggleButtons(options=list(ENGINES), value=pg.engine, description="engine",
                                   style={"description_width": "50px", "button_width": "62px"},
                                   tooltips=["backproplab.tensor: one numpy array per layer",
                                             "backproplab.engine: one Value per number"])
-    # Play is the play / pause buttons; its own ticks are not used (see training_dashboard)
-    c["play"] = W.Play(min=0, max=10**9, value=0, interval=86_400_000, description="Play",
-                       show_repeat=False)
+    # Play is the play / pause / stop buttons; its own ticks are not used (see
+    # training_dashboard). Its value stays 1: stop (■) sets it to 0, which is how the
+    # kernel tells stop from pause
+    c["play"] = W.Play(min=0, max=10**9, value=1, interval=86_400_000, description="Play",
+                       show_repeat=False,
+                       tooltip="▶ train, ❚❚ pause, ■ stop and go back to this run's starting "
+                               "weights")
     c["step"] = W.Button(description="Step", icon="step-forward", tooltip="one training step",
                          layout=W.Layout(width="90px"))
-    c["reset"] = W.Button(description="Reset", icon="undo", tooltip="new starting weights",
+    c["reset"] = W.Button(description="Reset", icon="undo",
+                          tooltip="start again from new weights: the next weight seed",
                           layout=W.Layout(width="90px"))
+    lab.weight_seed_text = W.HTML()
     c["neuron"] = W.Dropdown(options=pg.neuron_names(), value="output", description="neuron",
-                             style={"description_width": "50px"}, layout=W.Layout(width="230px"))
+                             style={"description_width": "50px"}, layout=W.Layout(width="100%"))
     lab.controls = c
     lab.status = W.HTML()
     lab.notes = W.HTML()
-    lab.neuron_info = W.HTML()
-    lab.network_plot = _LivePanel(_NetworkPanel, (5.4, 3.5))
-    lab.boundary_plot = _LivePanel(_BoundaryPanel, (3.6, 3.5))
-    lab.loss_plot = _LivePanel(_LossPanel, (3.6, 3.5))
+    lab.alert = W.HTML()
+    lab.neuron_info = W.HTML(layout=W.Layout(width="100%"))
+    lab.network_plot = _LivePanel(_NetworkPanel, _network_figsize(pg))
+    # small figures, shown near their own size: their text stays readable on a laptop
+    lab.boundary_plot = _LivePanel(_BoundaryPanel, (3.0, 3.0))
+    lab.loss_plot = _LivePanel(_LossPanel, (3.0, 3.0))
     picture = W.Layout(width="auto", height="auto", max_width="100%", object_fit="contain")
     lab.network_image = W.Image(format="png", layout=picture)
     lab.boundary_image = W.Image(format="png", layout=picture)
     lab.loss_image = W.Image(format="png", layout=picture)
     lab.rate = {"steps_per_second": math.nan, "redraws_per_second": math.nan}
-    state = {"syncing": False, "timer": None, "drawn_at": -math.inf, "run": None, "notes": []}
+    state = {"syncing": False, "timer": None, "drawn_at": -math.inf, "run": None, "notes": [],
+             "goal": None, "step_times": []}
 
     # ---- what the page shows
 
@@ -924,25 +1015,47 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
             f'<div style="color:#8a4b00; margin:2px 0">{_escape(n)}</div>' for n in state["notes"])
         state["notes"] = []
 
+    def show_alert(err: Exception | None) -> None:
+        lab.diverged = err
+        lab.alert.value = ("" if err is None else
+                           '<div style="color:#b71c1c; margin:2px 0">'
+                           f"{_escape(str(err)[0].upper() + str(err)[1:])}.</div>")
+
+    def current_rate() -> dict:
+        run = state["run"]
+        if run is not None and run["steps"]:
+            seconds = time.perf_counter() - run["started"]
+            return {"steps_per_second": run["steps"] / seconds,
+                    "redraws_per_second": run["redraws"] / seconds}
+        return lab.rate
+
     def show_status() -> None:
         p = lab.playground
         if p.steps:
-            ms = 1000 * p.step_seconds
+            times = state["step_times"][-_STEP_TIMES:]
+            ms = 1000 * float(np.median(times)) if times else 1000 * p.step_seconds
             text = (f"<b>epoch {p.epoch}</b> (step {p.steps}) &nbsp; loss: training "
-                    f"{p.history['train_loss'][-1]:.3f}, test {p.history['test_loss'][-1]:.3f}"
+                    f"{_loss_text(p.history['train_loss'][-1])}, test "
+                    f"{_loss_text(p.history['test_loss'][-1])}"
                     f" &nbsp; accuracy: training {100 * p.history['train_accuracy'][-1]:.0f}%, "
-                    f"test {100 * p.history['test_accuracy'][-1]:.0f}% &nbsp; "
-                    f"{ms:.2f} ms a step ({p.engine} engine)")
-            if math.isfinite(lab.rate["steps_per_second"]):
-                text += (f" &nbsp; last run: {lab.rate['steps_per_second']:.0f} steps/s, pictures "
-                         f"{lab.rate['redraws_per_second']:.1f}/s")
+                    f"test {100 * p.history['test_accuracy'][-1]:.0f}%<br>"
+                    f"<span style='color:#555'>{ms:.2f} ms a step ({p.engine} engine, the "
+                    f"median of the last {len(times) or 1})")
+            rate = current_rate()
+            if math.isfinite(rate["steps_per_second"]):
+                which = "this run" if state["run"] is not None else "last run"
+                text += (f" &nbsp; {which}: {rate['steps_per_second']:.0f} steps/s, pictures "
+                         f"{rate['redraws_per_second']:.1f}/s")
+            text += "</span>"
         else:
             text = (f"<b>epoch 0</b> (step 0) &nbsp; accuracy: training "
                     f"{100 * p.train_accuracy:.0f}%, test {100 * p.test_accuracy:.0f}% &nbsp; "
-                    "press Play or Step to train")
+                    "press ▶ or Step to train (▶ turns into ❚❚, pause; ■ stops and goes back "
+                    "to the start)")
         lab.status.value = text
         seed_text.value = (f"data seed <b>{p.data_seed}</b><br>{len(p.y_train)} train, "
                            f"{len(p.y_test)} test")
+        lab.weight_seed_text.value = f"weight seed <b>{p.seed}</b>"
 
     def show_neuron() -> None:
         p = lab.playground
@@ -951,35 +1064,36 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
         index = names.index(chosen)
         column, row = _column_and_row(p.hidden, index)
         info = p.neuron(column, row)
-        # one column per input (and the bias): three rows, whatever the neuron's size
+        # one row per input (and the bias): a narrow table that fits beside the pictures
         grads = info["weight_grads"]
-        heads, weights, gradients = [], [], []
+        rows = []
         for k, (source, w) in enumerate(zip(info["inputs"], info["weights"])):
             short = source.replace("neuron ", "n").replace(" of layer ", " of L")
-            heads.append(f"<th title='from {_escape(source)}'>{_escape(short)}</th>")
             colour = _BLUE if w >= 0 else _ORANGE
-            weights.append(f"<td style='color:{colour}'>{w:+.3f}</td>")
-            gradients.append(f"<td>{grads[k]:+.4f}</td>" if grads is not None else "<td>–</td>")
-        heads.append("<th>bias</th>")
-        weights.append(f"<td>{info['bias']:+.3f}</td>")
-        gradients.append(f"<td>{info['bias_grad']:+.4f}</td>" if info["bias_grad"] is not None
-                         else "<td>–</td>")
+            gradient = _signed(grads[k], 4) if grads is not None else "–"
+            rows.append(f"<tr><th title='from {_escape(source)}' style='text-align:left'>"
+                        f"{_escape(short)}</th><td style='color:{colour}'>{_signed(w, 3)}</td>"
+                        f"<td>{gradient}</td></tr>")
+        gradient = _signed(info["bias_grad"], 4) if info["bias_grad"] is not None else "–"
+        rows.append(f"<tr><th style='text-align:left'>bias</th><td>{_signed(info['bias'], 3)}"
+                    f"</td><td>{gradient}</td></tr>")
         when = f"at step {p.steps}" if p.steps else "(no step yet)"
         lab.neuron_info.value = (
-            f"<div style='font-size:12px'><b>{_escape(info['name'])}</b>: its incoming weights, "
-            f"and their gradients d(loss)/d(weight) {when}"
+            f"<div style='font-size:12px; line-height:1.25'><b>{_escape(info['name'])}</b>: its "
+            f"incoming weights, and their gradients d(loss)/d(weight) {when}"
             "<table style='font-family:monospace; font-size:11px; border-spacing:8px 0; "
             "text-align:right'>"
-            f"<tr><th style='text-align:left'>from</th>{''.join(heads)}</tr>"
-            f"<tr><th style='text-align:left'>weight</th>{''.join(weights)}</tr>"
-            f"<tr><th style='text-align:left'>gradient</th>{''.join(gradients)}</tr>"
-            "</table></div>")
+            "<tr><th style='text-align:left'>from</th><th>weight</th><th>gradient</th></tr>"
+            f"{''.join(rows)}</table></div>")
 
     def redraw() -> None:
         state["drawn_at"] = time.perf_counter()
         p = lab.playground
         show_status()
         show_neuron()
+        size = _network_figsize(p)
+        if lab.network_plot.figsize != size:  # a taller drawing for layers of 6 or more
+            lab.network_plot = _LivePanel(_NetworkPanel, size)
         lab.network_image.value = lab.network_plot.png(p, c["neuron"].value)
         lab.boundary_image.value = lab.boundary_plot.png(p)
         lab.loss_image.value = lab.loss_plot.png(p)
@@ -1003,6 +1117,19 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
         keep = c["neuron"].value if c["neuron"].value in names else "output"
         sync(lambda: (setattr(c["neuron"], "options", names), setattr(c["neuron"], "value", keep)))
 
+    def neurons_in_range() -> list[int]:
+        low, high = LIMITS["neurons"]
+        hidden = []
+        for i, box in enumerate(c["neurons"][:c["hidden_layers"].value]):
+            n = box.value
+            if not low <= n <= high:
+                kept = min(max(n, low), high)
+                note(f"Hidden layer {i + 1} can have {low} to {high} neurons: {n} became {kept}.")
+                sync(lambda: setattr(box, "value", kept))
+                n = kept
+            hidden.append(n)
+        return hidden
+
     def apply(change=None) -> None:
         if state["syncing"]:
             return
@@ -1015,7 +1142,7 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
             note(f"The network needs at least one input feature, so {FEATURE_LABELS[first]} "
                  "stays on.")
         show_layer_sliders()
-        hidden = [s.value for s in c["neurons"][:c["hidden_layers"].value]]
+        hidden = neurons_in_range()
         points = c["points"].value
         test_fraction = c["test_percent"].value / 100
         n_train = points - int(round(points * test_fraction))
@@ -1031,12 +1158,16 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
             values = batch * (p.parameter_count + sum(hidden) + 1) * 3
             note(f"The scalar engine builds about {values:,} Values a step here, one per "
                  "number; watch the step time.")
-        p.set(dataset=c["dataset"].value, noise=c["noise"].value, points=points,
-              test_fraction=test_fraction, features=features, hidden=hidden,
-              activation=c["activation"].value, learning_rate=c["learning_rate"].value,
-              batch_size=batch,
-              regularization=None if regularization == _NO_REGULARIZATION else regularization,
-              regularization_rate=c["regularization_rate"].value, engine=c["engine"].value)
+        if p.set(dataset=c["dataset"].value, noise=c["noise"].value, points=points,
+                 test_fraction=test_fraction, features=features, hidden=hidden,
+                 activation=c["activation"].value, learning_rate=c["learning_rate"].value,
+                 batch_size=batch,
+                 regularization=None if regularization == _NO_REGULARIZATION else regularization,
+                 regularization_rate=c["regularization_rate"].value, engine=c["engine"].value):
+            started_again()
+        if c["engine"].value != state.get("engine"):
+            state["step_times"] = []  # the other engine's step times say nothing of this one
+            state["engine"] = c["engine"].value
 
         def limits():
             c["batch_size"].max = len(p.y_train)
@@ -1055,44 +1186,86 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
 
     def on_regenerate(_button) -> None:
         lab.playground.regenerate()
+        started_again()
         after_network_change()
         redraw()
 
     # ---- training: Play on the kernel's own clock, as the training dashboard does
+
+    def started_again() -> None:
+        """The network starts again (new data, network or weights): no goal, no alert."""
+        state["goal"] = None
+        state["step_times"] = []
+        show_alert(None)
+
+    def one_step() -> None:
+        p = lab.playground
+        p.step()
+        state["step_times"] = state["step_times"][-(_STEP_TIMES - 1):] + [p.step_seconds]
+        if state["run"] is not None:
+            state["run"]["steps"] += 1
 
     def cancel_timer() -> None:
         if state["timer"] is not None:
             state["timer"].cancel()
             state["timer"] = None
 
-    def steps_for_a_while() -> None:
-        started = time.perf_counter()
-        while True:
-            lab.playground.step()
-            state["run"]["steps"] += 1
-            if time.perf_counter() - started >= steps_per_tick_seconds:
-                break
-        if (time.perf_counter() - state["drawn_at"]) * 1000 >= redraw_interval:
-            redraw()
+    def picture() -> None:
+        redraw()
+        if state["run"] is not None:
             state["run"]["redraws"] += 1
+
+    def steps_for_a_while() -> float:
+        """Train for a tick; returns how long to wait (seconds) before the next tick."""
+        started = time.perf_counter()
+        pace = PACES[c["pace"].value]
+        p = lab.playground
+        if pace is None:  # as fast as it goes
+            while time.perf_counter() - started < steps_per_tick_seconds:
+                one_step()
+            if (time.perf_counter() - state["drawn_at"]) * 1000 >= redraw_interval:
+                picture()
+            return 0.001
+        kind, amount = pace
+        counter = (lambda: p.epoch) if kind == "epochs" else (lambda: p.steps)
+        if state["goal"] is None or state["goal"][0] != (kind, amount):
+            state["goal"] = ((kind, amount), counter() + amount)
+        goal = state["goal"][1]
+        while counter() < goal and time.perf_counter() - started < steps_per_tick_seconds:
+            one_step()
+        if counter() < goal:
+            return 0.001  # more of this picture's training next tick
+        due = redraw_interval / 1000 - (time.perf_counter() - state["drawn_at"])
+        if due > 0:
+            return due  # this picture's training is done; its picture comes on time
+        picture()
+        state["goal"] = ((kind, amount), counter() + amount)
+        return 0.001
+
+    def diverged(err: Exception) -> None:
+        """Training went past a float's range: pause, keep the last good weights, say why."""
+        setattr(c["play"], _PLAYING, False)
+        show_alert(err)
+        redraw()
 
     def tick() -> None:
         state["timer"] = None
         if not getattr(c["play"], _PLAYING):
             return
         try:
-            steps_for_a_while()
+            wait = steps_for_a_while()
+        except OverflowError as err:
+            diverged(err)
+            return
         except Exception:
             setattr(c["play"], _PLAYING, False)  # an error stops the run; `errors` shows it
             raise
-        state["timer"] = state["loop"].call_later(0.001, lab._guarded(tick))
+        state["timer"] = state["loop"].call_later(wait, lab._guarded(tick))
 
     def finish_run() -> None:
         run = state["run"]
         if run is not None and run["steps"]:
-            seconds = time.perf_counter() - run["started"]
-            lab.rate = {"steps_per_second": run["steps"] / seconds,
-                        "redraws_per_second": run["redraws"] / seconds}
+            lab.rate = current_rate()
         state["run"] = None
 
     def on_playing(change) -> None:
@@ -1101,6 +1274,8 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
             finish_run()
             redraw()
             return
+        show_alert(None)
+        state["goal"] = None
         state["run"] = {"started": time.perf_counter(), "steps": 0, "redraws": 0}
         try:
             state["loop"] = asyncio.get_running_loop()
@@ -1110,31 +1285,51 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                                "run_steps(n) instead") from None
         state["timer"] = state["loop"].call_soon(lab._guarded(tick))
 
+    def on_stop(change) -> None:
+        """■ sets Play's value to 0: stop, and go back to this run's starting weights."""
+        if change["new"] != 0:
+            return
+        setattr(c["play"], _PLAYING, False)
+        sync(lambda: setattr(c["play"], "value", 1))
+        lab.playground.reset()
+        started_again()
+        redraw()
+
     def on_step(_button) -> None:
         setattr(c["play"], _PLAYING, False)
-        lab.playground.step()
+        try:
+            one_step()
+        except OverflowError as err:
+            diverged(err)
+            return
         redraw()
 
     def on_reset(_button) -> None:
         setattr(c["play"], _PLAYING, False)
-        lab.playground.reset()
+        p = lab.playground
+        p.set(seed=(p.seed + 1) % 2**32)  # the next weight seed: new starting weights
         lab.rate = {"steps_per_second": math.nan, "redraws_per_second": math.nan}
+        started_again()
         redraw()
 
     def run_steps(count: int) -> None:
         """Take `count` steps as Play does (pictures redrawn when due), then redraw."""
         count = _whole(count, "count", 0, 10**7)
         state["run"] = {"started": time.perf_counter(), "steps": 0, "redraws": 0}
-        for _ in range(count):
-            lab.playground.step()
-            state["run"]["steps"] += 1
-            if (time.perf_counter() - state["drawn_at"]) * 1000 >= redraw_interval:
-                redraw()
-                state["run"]["redraws"] += 1
+        try:
+            for _ in range(count):
+                one_step()
+                if (time.perf_counter() - state["drawn_at"]) * 1000 >= redraw_interval:
+                    picture()
+        except OverflowError as err:
+            finish_run()
+            diverged(err)
+            return
         finish_run()
         redraw()
 
     lab.run_steps = run_steps
+    lab.diverged = None
     lab._refresh = redraw
     guarded = lab._guarded
     for name in ("noise", "points", "test_percent", "hidden_layers", "activation",
@@ -1147,8 +1342,11 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                         names="value")
     c["regenerate"].on_click(guarded(on_regenerate))
     c["play"].observe(guarded(on_playing), names=_PLAYING)
+    c["play"].observe(guarded(lambda change: None if state["syncing"] else on_stop(change)),
+                      names="value")
     c["step"].on_click(guarded(on_step))
     c["reset"].on_click(guarded(on_reset))
+    state["engine"] = c["engine"].value
     show_layer_sliders()
 
     def column(title: str, *children) -> W.VBox:
@@ -1165,17 +1363,22 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
                    c["activation"], c["hidden_layers"],
                    W.HBox([W.Label("neurons", layout=W.Layout(width="98px")), *c["neurons"]])),
             column("Training", c["learning_rate"], c["batch_size"], c["regularization"],
-                   c["regularization_rate"]),
+                   c["regularization_rate"], c["pace"]),
         ], layout=W.Layout(flex_flow="row wrap")),
-        W.HBox([c["play"], c["step"], c["reset"], c["engine"]],
-               layout=W.Layout(flex_flow="row wrap", align_items="center")),
+        W.HBox([c["play"], c["step"], c["reset"], lab.weight_seed_text, c["engine"]],
+               layout=W.Layout(flex_flow="row wrap", align_items="center", grid_gap="6px")),
         lab.status,
         lab.notes,
+        lab.alert,
         lab.errors,
-        W.GridBox([lab.network_image, lab.boundary_image, lab.loss_image],
-                  layout=W.Layout(grid_template_columns="1.5fr 1fr 1fr", grid_gap="6px",
-                                  max_width="1150px")),
-        W.HBox([c["neuron"], lab.neuron_info], layout=W.Layout(align_items="flex-start")),
+        # the pictures and, beside them, the chosen neuron's table: one grid, which
+        # never wraps (the pictures shrink instead)
+        W.GridBox([lab.network_image, lab.boundary_image, lab.loss_image,
+                   W.VBox([c["neuron"], lab.neuron_info])],
+                  layout=W.Layout(grid_template_columns="minmax(0, 1.6fr) minmax(0, 1fr) "
+                                                        "minmax(0, 1fr) 190px",
+                                  grid_gap="6px", max_width="1100px",
+                                  align_items="flex-start")),
     ]
     lab.refresh()
     return lab
@@ -1184,6 +1387,28 @@ def playground(*, steps_per_tick_seconds: float = 0.04, redraw_interval: int = 1
 def _with(options: Sequence[float], value: float) -> list[float]:
     """The options of a selection slider, with `value` among them."""
     return sorted(set(options) | {float(value)})
+
+
+def _network_figsize(pg: Playground) -> tuple[float, float]:
+    """The network drawing's size: taller for a layer of 6 or more neurons, so that each
+    heatmap keeps its size and a gap around it."""
+    return (5.0, 3.0) if max(pg.sizes) <= 5 else (5.0, 4.0)
+
+
+def _loss_text(x: float) -> str:
+    """A loss for the status line: 0.123, or 2.27e+245 for a run on its way to overflow."""
+    return f"{x:.3f}" if abs(x) < 1000 else f"{x:.2e}"
+
+
+def _signed(x: float, digits: int) -> str:
+    """`x` with its sign and `digits` decimals, +0.000 (never -0.000) for what rounds to 0."""
+    text = f"{x:+.{digits}f}"
+    return "+" + text[1:] if float(text) == 0 else text
+
+
+def _rates(options: Sequence[float], value: float) -> list[tuple[str, float]]:
+    """A rate dropdown's (label, value) options, with `value` among them."""
+    return [(f"{r:g}", r) for r in _with(options, value)]
 
 
 def _escape(text: str) -> str:

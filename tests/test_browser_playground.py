@@ -3,9 +3,10 @@
 Run All on notebook 09, then, on its first playground: change the data set, the network
 and the activation, each time checking that the decision boundary and the network's
 heatmaps are drawn again; press Play, let it train, press pause, and check that the
-epoch counter moved and the pictures changed. Prints the rates the page saw while it
-played (steps per second, and how often each picture changed): figures to watch, not
-pass/fail lines. Screenshots at a laptop's width (1280 px) go to test-artifacts/.
+epoch counter moved and the pictures changed; that the weight table is beside the
+pictures; that Reset shows the next weight seed and ■ goes back to step 0. Prints the
+rates the page saw while it played (steps per second, and how often each picture
+changed): figures to watch, not pass/fail lines. Screenshots at a laptop's width (1280 px) go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -116,9 +117,9 @@ def test_the_playground_in_the_browser(page, request):
     area.evaluate(COUNT_JS)
     buttons = area.locator(".widget-play button")
     start_epoch, start_step = status(area)
-    buttons.nth(0).click()  # play
+    buttons.nth(0).click()  # play (one button: ▶, then ❚❚)
     page.wait_for_timeout(4000)
-    buttons.nth(1).click()  # pause
+    buttons.nth(0).click()  # pause
     record = page.evaluate("() => window.__count.stop()")
     settle(page, server)
     epoch, steps = status(area)
@@ -131,6 +132,12 @@ def test_the_playground_in_the_browser(page, request):
     assert status(area) == (epoch, steps), "it went on training after pause"
     assert page_errors(page) == [], "after Play and pause"
     screenshot(page, area, "trained")
+
+    # the weight table sits beside the pictures, not below them (at 1280 x 800)
+    network = area.locator("img").nth(0).bounding_box()
+    table = area.locator("table", has_text="gradient").first.bounding_box()
+    assert table["y"] < network["y"] + network["height"] and table["x"] > network["x"], (
+        "the neuron's weight table is not beside the pictures")
 
     # the scalar engine carries on from the same weights, with its own step time shown
     area.locator(".widget-toggle-buttons button", has_text="scalar").click()
@@ -145,6 +152,18 @@ def test_the_playground_in_the_browser(page, request):
     assert "scalar engine" in area.inner_text() and "Values a step" in area.inner_text()
     assert status(area)[1] == steps + 1
     assert page_errors(page) == [], "after switching to the scalar engine"
+
+    # Reset draws the next weight seed and says so; ■ goes back to this run's start
+    area.locator("button", has_text="Reset").first.click()
+    page.wait_for_function("el => el.textContent.includes('weight seed 1')",
+                           arg=area.element_handle(), timeout=30_000)
+    area.locator("button", has_text="Step").first.click()
+    page.wait_for_function("el => el.textContent.includes('(step 1)')",
+                           arg=area.element_handle(), timeout=30_000)
+    buttons.nth(1).click()  # ■
+    page.wait_for_function("el => el.textContent.includes('epoch 0 (step 0)')",
+                           arg=area.element_handle(), timeout=30_000)
+    assert "weight seed 1" in area.inner_text() and page_errors(page) == []
     rates = ", ".join(f"{n / seconds:.1f}" for n in record["redraws"])
     load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
     say(request.config,

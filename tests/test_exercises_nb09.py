@@ -67,3 +67,11 @@ def test_parameter_count_agrees_with_the_playground(capsys):
     assert nb09.parameter_count.check(pg.parameter_count) is True
     assert nb09.parameter_count.check(np.int64(33)) is False
     assert "weights only" in capsys.readouterr().out
+
+
+def test_the_hints_other_way_relu_on_x1_x2_alone_reaches_the_target():
+    hints = " ".join(nb09.spiral_challenge.hints)
+    assert "relu with x₁ and x₂ alone" in hints and "at most 8 neurons" in hints
+    pg = Playground("spiral", points=400, hidden=[8, 8, 4], activation="relu",
+                    learning_rate=0.1).train(300)
+    assert pg.test_accuracy >= 0.95 and nb09.spiral_challenge.check(pg) is True

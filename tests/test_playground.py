@@ -160,10 +160,12 @@ def test_neuron_shows_its_incoming_weights_and_last_gradient():
 def test_a_diverging_run_says_so_in_one_sentence():
     pg = Playground("spiral", hidden=[8, 8, 8, 8], activation="linear", learning_rate=10.0,
                     features=tuple(FEATURES))
-    with pytest.raises(OverflowError, match="learning rate 10 is too large"):
+    with pytest.raises(OverflowError, match="learning rate 10 is too large") as info:
         for _ in range(200):
             pg.step()
     assert all(np.isfinite(W).all() for W in pg.weights)  # the last good weights stay
+    assert str(info.value).startswith(f"training stopped after step {pg.steps}: step "
+                                      f"{pg.steps + 1} made the numbers too large")
 
 
 @pytest.mark.parametrize("settings, error, says", [
@@ -189,6 +191,9 @@ def test_impossible_settings_are_refused_in_one_sentence(settings, error, says):
     with pytest.raises(error) as info:
         Playground(**{"dataset": "moons", "points": 200, **settings})
     assert says in str(info.value)
+    # Jupyter shows the sentence alone, not a traceback through the course's code
+    lines = info.value._render_traceback_()
+    assert len(lines) == 1 and lines[0].endswith(f"{error.__name__}\x1b[0m: {info.value}")
     pg = Playground("moons", points=200)
     with pytest.raises(error):
         pg.set(**settings)
@@ -286,17 +291,22 @@ def test_impossible_settings_are_prevented_and_explained(lab):
     assert lab.last_error is None
 
 
-def test_an_error_in_a_callback_is_shown_not_lost():
+def test_a_diverging_run_pauses_and_says_why_in_the_widget():
     lab = playground(dataset="spiral", hidden=[8, 8, 8, 8], activation="linear",
                      learning_rate=10.0, features=tuple(FEATURES))
     for _ in range(200):
         lab.controls["step"].click()
-        if lab.last_error is not None:
+        if lab.diverged is not None:
             break
-    assert isinstance(lab.last_error, OverflowError)
-    assert "Error while updating" in lab.errors.value and "too large" in lab.errors.value
+    assert isinstance(lab.diverged, OverflowError) and lab.last_error is None
+    steps = lab.playground.steps
+    # a sentence about the training, not an internal error; its step is the status's
+    assert "Error while updating" not in lab.errors.value + lab.alert.value
+    assert f"Training stopped after step {steps}: step {steps + 1} made" in lab.alert.value
+    assert f"(step {steps})" in lab.status.value
+    assert lab.loss_plot.panel.ax.get_ylim()[1] <= 6  # no axis up to 1e196
     lab.controls["reset"].click()
-    assert lab.errors.value == "" and lab.playground.steps == 0
+    assert lab.alert.value == "" and lab.playground.steps == 0
 
 
 def test_choosing_a_neuron_shows_its_weights_and_gradients(lab):
@@ -332,3 +342,157 @@ def test_widget_refuses_bad_settings_in_one_sentence():
         playground(batch_size=500)
     with pytest.raises(ValueError, match="redraw_interval must be a number >= 0"):
         playground(redraw_interval=-1)
+
+
+def test_reset_draws_the_next_weight_seed_and_shows_it(lab):
+    first = [W.copy() for W in lab.playground.weights]
+    assert "weight seed <b>0</b>" in lab.weight_seed_text.value
+    lab.run_steps(5)
+    lab.controls["reset"].click()
+    pg = lab.playground
+    assert pg.seed == 1 and pg.steps == 0 and "weight seed <b>1</b>" in lab.weight_seed_text.value
+    assert not np.array_equal(first[0], pg.weights[0])
+    # the same seeds give the same run
+    again = Playground(dataset="circles", hidden=[8, 8], points=200, seed=1)
+    assert all(np.array_equal(a, b) for a, b in zip(again.weights, pg.weights))
+
+
+def test_stop_goes_back_to_this_runs_starting_weights(lab):
+    start = [W.copy() for W in lab.playground.weights]
+    lab.run_steps(5)
+    play = lab.controls["play"]
+    play.set_state({"value": 0})  # what ■ sends (pause, then the value back to its min)
+    pg = lab.playground
+    assert pg.steps == 0 and pg.seed == 0 and play.value == 1
+    assert all(np.array_equal(a, b) for a, b in zip(start, pg.weights))
+    assert "■ stop" in play.tooltip and "■ stops and goes back to the start" in lab.status.value
+
+
+def play_for(lab, seconds):
+    import asyncio
+
+    from backproplab.widgets import _PLAYING
+
+    async def run():
+        redraws = lab.loss_plot.redraws
+        setattr(lab.controls["play"], _PLAYING, True)
+        await asyncio.sleep(seconds)
+        assert "this run:" in lab.status.value  # the current run's rate, while it plays
+        setattr(lab.controls["play"], _PLAYING, False)
+        return lab.loss_plot.redraws - redraws - 1  # less the pause's own picture
+    return asyncio.run(run())
+
+
+def test_play_keeps_its_pace_one_epoch_a_picture_by_default(lab):
+    assert lab.controls["pace"].value == "1 epoch a picture"
+    pictures_ = play_for(lab, 1.0)
+    pg = lab.playground
+    assert lab.last_error is None and pictures_ >= 1
+    assert pictures_ <= pg.epoch <= pictures_ + 1  # each picture one epoch further on
+    assert "last run:" in lab.status.value
+
+
+def test_as_fast_as_it_goes_shows_many_steps_a_picture():
+    lab = playground(dataset="circles", hidden=[8, 8], points=200, pace="as fast as it goes")
+    pictures_ = play_for(lab, 1.0)
+    assert lab.last_error is None and lab.playground.epoch > 3 * max(pictures_, 1)
+    with pytest.raises(ValueError, match="pace must be one of '1 step a picture'"):
+        playground(pace="slow")
+
+
+def test_the_loss_curve_shows_epochs_and_keeps_the_first_ones_readable():
+    pg = Playground("circles").train(200)  # 10 steps an epoch
+    lab = playground()
+    lab.playground = pg
+    lab.refresh()
+    line = lab.loss_plot.panel.train
+    epochs = np.asarray(line.get_xdata())
+    # every step of the first epoch, then one point an epoch
+    assert len(epochs) == 10 + 199 and np.array_equal(epochs[10:], np.arange(2, 201))
+    ax = lab.loss_plot.panel.ax
+    assert ax.get_xscale() == "symlog" and "log scale" in ax.get_xlabel()
+    left, right = (ax.transData.transform([(x, 0)])[0][0] for x in (0, 10))
+    width = ax.bbox.width
+    assert right - left > width / 3  # the first 10 of 200 epochs take a third of the axis
+    short = playground()
+    short.playground.train(60)
+    short.refresh()
+    assert short.loss_plot.panel.ax.get_xscale() == "linear"  # 60 epochs: a plain axis
+
+
+def test_the_status_line_shows_a_steady_step_time(lab):
+    lab.run_steps(30)
+    assert "median of the last 25" in lab.status.value and "last run:" in lab.status.value
+
+
+def test_a_neurons_box_out_of_range_says_what_it_did(lab):
+    box = lab.controls["neurons"][0]
+    box.value = 20
+    assert box.value == 8 and lab.playground.hidden == [8, 8]
+    assert "Hidden layer 1 can have 1 to 8 neurons: 20 became 8." in lab.notes.value
+    box.value = 0
+    assert box.value == 1 and lab.playground.hidden == [1, 8]
+    assert "0 became 1" in lab.notes.value and lab.last_error is None
+
+
+def test_rates_read_as_numbers(lab):
+    rate = lab.controls["learning_rate"]
+    assert rate.label == "0.1" and rate.value == 0.1  # what a screen reader reads out
+    assert [label for label, _ in rate.options][:3] == ["1e-05", "0.0001", "0.001"]
+
+
+def test_a_weight_table_never_shows_minus_zero(lab):
+    from backproplab.playground import _signed
+
+    assert _signed(-0.00001, 4) == "+0.0000" and _signed(-0.0385, 4) == "-0.0385"
+    lab.run_steps(3)
+    assert "-0.0000" not in lab.neuron_info.value and "-0.000<" not in lab.neuron_info.value
+
+
+def test_wide_layers_get_a_taller_network_drawing(lab):
+    assert lab.network_plot.figsize == (5.0, 4.0)  # layers of 8
+    lab.controls["neurons"][0].value = 3
+    lab.controls["neurons"][1].value = 2
+    assert lab.network_plot.figsize == (5.0, 3.0)
+
+
+# ------------------------------------------------------------------ what notebook 09 says
+
+
+def test_section_7s_gradients_come_from_one_point_and_neuron_2_is_saturated():
+    # "nine of the ten are beyond [the margin] ... neuron 2's tanh is saturated (its slope
+    # 1 - tanh² is about 0.0002), so its gradients are about 0"
+    three = Playground("circles", hidden=[3]).train(100)
+    batch = three._order[three._position - three.batch_size:three._position]
+    before = [W + three.learning_rate * g for W, g in zip(three.weights, three.weight_grads)]
+    biases = [b + three.learning_rate * g for b, g in zip(three.biases, three.bias_grads)]
+    H = np.tanh(three._F_train[batch] @ before[0] + biases[0])
+    margins = three._Y_train[batch] * (H @ before[1] + biases[1])[:, 0]
+    inside = margins < 1
+    assert inside.sum() == 1
+    slopes = 1 - H[inside][0] ** 2
+    assert slopes[1] < 0.001 < min(slopes[0], slopes[2])
+    assert np.abs(three.neuron(1, 1)["weight_grads"]).max() < 0.001
+    assert np.abs(three.neuron(1, 0)["weight_grads"]).max() > 0.01
+
+
+def test_section_5_start_large_and_finish_small_works_from_1_not_from_3():
+    stuck = Playground("circles", learning_rate=3.0).train(10)
+    stuck.set(learning_rate=0.1)
+    assert stuck.train(30).test_accuracy <= 0.6  # saturated: "around 50-60%"
+    rescued = Playground("circles", learning_rate=1.0).train(10)
+    rescued.set(learning_rate=0.1)
+    assert rescued.train(30).test_accuracy == 1.0
+    losses = Playground("circles", learning_rate=3.0).train(50).history["train_loss"]
+    # "jumps between about 1 and 3, at times higher"
+    assert 0.7 < min(losses) < 1.0 and 1.0 < np.median(losses) < 2.0 and max(losses) > 3.0
+
+
+def test_section_6s_l1_drives_weights_to_about_0_not_exactly():
+    noisy = dict(dataset="circles", noise=0.2, points=40, batch_size=5, hidden=[8, 8],
+                 features=tuple(FEATURES))
+    pg = Playground(**noisy, regularization="L1", regularization_rate=0.03).train(300)
+    weights = np.concatenate([W.ravel() for W in pg.weights])
+    step = pg.learning_rate * pg.regularization_rate  # each step's push towards 0
+    near = np.abs(weights) <= step
+    assert near.mean() > 0.5 and not (weights == 0).any()  # "about 0", hopping within a step

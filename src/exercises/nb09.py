@@ -91,10 +91,13 @@ spiral_challenge = Exercise(
     "The spiral challenge",
     _check_spiral_challenge,
     hints=[
-        "With only x₁ and x₂ as inputs, the first layer can only draw straight lines; the "
-        "spiral needs many bends. Features that already bend, sin x₁ and sin x₂, help a lot.",
-        "Three hidden layers of tanh neurons, such as [8, 8, 4] (20 neurons), with the "
-        "features x₁, x₂, sin x₁, sin x₂ and a learning rate of 0.1, get there.",
+        "The spiral needs many bends, and each layer holds at most 8 neurons (4 layers at "
+        "most). Reading only x₁ and x₂, tanh neurons in the first layer draw smooth lines "
+        "that take long to bend into arms; two things help: features that already bend "
+        "(sin x₁, sin x₂), or relu neurons, whose kinks the next layers fold into bends.",
+        "Three hidden layers such as [8, 8, 4] (20 neurons) get there: tanh with the "
+        "features x₁, x₂, sin x₁, sin x₂, or relu with x₁ and x₂ alone, at a learning rate "
+        "of 0.1.",
         "It takes a few hundred epochs: pg.train(300). Watch the test loss in the widget: "
         "it should fall with the training loss.",
     ],
