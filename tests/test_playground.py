@@ -380,7 +380,13 @@ def play_for(lab, seconds):
         assert "this run:" in lab.status.value  # the current run's rate, while it plays
         setattr(lab.controls["play"], _PLAYING, False)
         return lab.loss_plot.redraws - redraws - 1  # less the pause's own picture
-    return asyncio.run(run())
+
+    # in a thread of its own, with its own event loop, as a kernel has one: the test
+    # session may already run a loop in this thread (Playwright's, for the browser tests)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_play_keeps_its_pace_one_epoch_a_picture_by_default(lab):
