@@ -835,6 +835,18 @@ def _require(obj: object, attr: str, sentence: str) -> None:
         raise _Fail(sentence, "missing")
 
 
+def _listed_counts(listed: list, graph: list) -> tuple[dict[int, int], list[int], list[int]]:
+    """How often each value of `graph` appears in the learner's `listed` (by identity),
+    and the positions in `graph` of the values listed more than once and of those left
+    out: what the trace and topo checks both look at."""
+    counts: dict[int, int] = {}
+    for v in listed:
+        counts[id(v)] = counts.get(id(v), 0) + 1
+    twice = [i for i, v in enumerate(graph) if counts.get(id(v), 0) > 1]
+    missing = [i for i, v in enumerate(graph) if id(v) not in counts]
+    return counts, twice, missing
+
+
 def _check_value(ns: dict) -> str:
     V = _get(ns, "Value", "the Value class", "value")
     if not isinstance(V, type):
@@ -999,17 +1011,13 @@ def _check_trace(ns: dict) -> str:
                                 "(`v.data`).", "foreign")
                 raise _Fail(f"for `{case.text()}` trace's nodes hold {_fmt(v)}, which is not "
                             "a value of this graph.", "foreign")
-        counts: dict[int, int] = {}
-        for v in nodes:
-            counts[id(v)] = counts.get(id(v), 0) + 1
-        twice = [i for i, v in enumerate(graph) if counts.get(id(v), 0) > 1]
+        counts, twice, missing = _listed_counts(nodes, graph)
         if twice:
             raise _Fail(f"for `{case.text()}` trace lists {names[twice[0]]} "
                         f"{counts[id(graph[twice[0]])]} times in nodes: add a value only the "
                         "first time you reach it (`if v not in nodes:`); a value used twice "
                         "is reached twice.", "duplicates",
                         _drawing(case, show_grad=False, highlight=twice))
-        missing = [i for i, v in enumerate(graph) if id(v) not in counts]
         if missing:
             raise _Fail(f"for `{case.text()}` trace leaves out {names[missing[0]]}: walk into "
                         "every input in `v._prev`, and into their inputs in turn (call "
@@ -1411,17 +1419,13 @@ def _check_topo(ns: dict) -> str:
         if any(id(v) not in pos for v in order):
             raise _Fail(f"for `{case.text()}` topo_sort's list holds something that is not "
                         "in the graph.", "foreign")
-        counts: dict[int, int] = {}
-        for v in order:
-            counts[id(v)] = counts.get(id(v), 0) + 1
-        twice = [i for i, v in enumerate(nodes) if counts.get(id(v), 0) > 1]
+        counts, twice, missing = _listed_counts(order, nodes)
         if twice:
             raise _Fail(f"for `{case.text()}` topo_sort lists {names[twice[0]]} "
                         f"{counts[id(nodes[twice[0]])]} times: mark a value as visited when "
                         "you first reach it and skip it after that (a value used twice "
                         "is reached twice).", "duplicates",
                         _drawing(case, show_grad=False, highlight=twice))
-        missing = [i for i, v in enumerate(nodes) if id(v) not in counts]
         if missing:
             raise _Fail(f"for `{case.text()}` topo_sort leaves out {names[missing[0]]}: visit "
                         "every input in `v._prev`, and their inputs in turn.", "missing node",
