@@ -39,3 +39,18 @@ GRADES_SUMMARY_HEADER = "student,right,wrong,not answered,not graded"
 GRADING_CELL_STOPPED = "was stopped"
 GRADING_NOT_A_NOTEBOOK = "not a readable notebook"
 GRADING_NOT_A_FOLDER = "is not a folder"
+
+# ------------------------------------------------------------- the widgets' own words
+# (src/widgets.py, src/playground.py, src/setup_check.py): what the browser tests press
+# and read
+STEP_BUTTON = "Step"
+RESET_BUTTON = "Reset"
+TEST_SLIDER = "Test slider"  # 00's check that widgets are drawn
+KERNEL_SAW = "The kernel saw {value}: widgets work here."
+DASHBOARD_ACCURACY = "accuracy {percent}%"
+DASHBOARD_RATE = "rate of this step"
+DASHBOARD_STARTING_RATE = "starting learning rate"  # the slider, when the rate decays
+DASHBOARD_STEP = "step {step} of {steps}"
+
+# ------------------------------------------------- build.start's line (src/build.py)
+PIECES_YOURS = "{yours} of {count} pieces from notebooks before {notebook} are yours"

@@ -17,6 +17,7 @@ import time
 import pytest
 
 from browser_support import WATCH_JS, JupyterLab
+from course_text import KERNEL_SAW, RESET_BUTTON, STEP_BUTTON, TEST_SLIDER
 from notebook_tools import NOTEBOOKS, ROOT, ids, say
 
 
@@ -162,8 +163,8 @@ def check_slider(page, lab, name, area, slider) -> None:
             before, after, _ms = move_slider(page, lab, name, area, slider, "ArrowLeft")
         assert after != before, f"{name}: the slider did not move with the arrow keys"
         text = area.inner_text()
-        if "Test slider" in text:
-            assert f"The kernel saw {after}: widgets work here." in text
+        if TEST_SLIDER in text:
+            assert KERNEL_SAW.format(value=after) in text
             continue
         step = re.search(r"step (\d+) of (\d+)", text)
         label = slider.locator(".widget-label").inner_text().strip()
@@ -201,7 +202,7 @@ def check_dashboard(page, lab, name, area) -> None:
         loss = re.search(r"loss (-?\d+\.\d+)", text)
         return step, float(loss[1]) if loss else None
 
-    button = area.locator("button", has_text=re.compile(r"^\s*Step\s*$")).first
+    button = area.locator("button", has_text=re.compile(rf"^\s*{STEP_BUTTON}\s*$")).first
     start_step, _ = state()
     losses = []
     for k in range(1, 6):
@@ -244,7 +245,7 @@ PLAY_JS = """
 def time_play(page, lab, name, area) -> str:
     """Reset, press Play and wait for the last step: the time a learner waits, and how
     often each picture changed on the page meanwhile (a figure to watch, not asserted)."""
-    area.locator("button", has_text=re.compile(r"^\s*Reset\s*$")).first.click()
+    area.locator("button", has_text=re.compile(rf"^\s*{RESET_BUTTON}\s*$")).first.click()
     page.wait_for_function("(el) => /step 0 of/.test(el.textContent)",
                            arg=area.element_handle(), timeout=30_000)
     wait_for_kernel_idle(lab, name)
@@ -282,7 +283,7 @@ def test_notebook_in_the_browser(page, lab, path, request):
                 check_fields(page, name, area, fields)
                 continue
             assert sliders or area.locator("button").count(), f"{name}: a widget with no controls"
-            if area.locator("button", has_text=re.compile(r"^\s*Step\s*$")).count():
+            if area.locator("button", has_text=re.compile(rf"^\s*{STEP_BUTTON}\s*$")).count():
                 check_dashboard(page, lab, name, area)  # its learning rate shows in later steps
                 say(request.config, time_play(page, lab, name, area))
                 continue

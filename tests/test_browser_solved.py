@@ -14,6 +14,8 @@ import pytest
 
 from backproplab.build import ENGINE_FILE, PIECES, Workspace
 from browser_support import JupyterLab
+from course_text import (DASHBOARD_ACCURACY, DASHBOARD_RATE, DASHBOARD_STARTING_RATE, DASHBOARD_STEP,
+                         PIECES_YOURS, STEP_BUTTON)
 from notebook_tools import ROOT
 from test_browser import NOTEBOOK, page_errors, run_all, screenshot, wait_for_kernel_idle, widget_outputs
 
@@ -49,21 +51,23 @@ def test_the_dashboard_trains_the_learners_mlp_to_100_percent(page, lab):
         assert page_errors(page) == [], "after Run All"
         setup = page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts()
         count = len(PIECES)
-        assert any(f"{count} of {count} pieces from notebooks before 07 are yours" in t for t in setup), \
+        yours = PIECES_YOURS.format(yours=count, count=count, notebook="07")
+        assert any(yours in t for t in setup), \
             "the setup cell does not say that every piece is the learner's"
         area = next(a for a in widget_outputs(page)
-                    if a.locator("button", has_text=re.compile(r"^\s*Step\s*$")).count())
+                    if a.locator("button", has_text=re.compile(rf"^\s*{STEP_BUTTON}\s*$")).count())
         area.scroll_into_view_if_needed()
-        assert "starting learning rate" in area.inner_text()
+        assert DASHBOARD_STARTING_RATE in area.inner_text()
         area.locator(".widget-play button").first.click()
-        page.wait_for_function("(el) => /step 100 of 100/.test(el.textContent)",
-                               arg=area.element_handle(), timeout=300_000)
+        page.wait_for_function("([el, done]) => el.textContent.includes(done)",
+                               arg=[area.element_handle(), DASHBOARD_STEP.format(step=100, steps=100)],
+                               timeout=300_000)
         wait_for_kernel_idle(lab, NAME)
         page.wait_for_timeout(500)
         text = area.inner_text()
-        assert "accuracy 100%" in text, text[:400]
-        assert re.search(r"rate of this step 0\.3\d*", text), text[:400]
-        status = area.locator(".widget-html", has_text="step 100 of 100").first
+        assert DASHBOARD_ACCURACY.format(percent=100) in text, text[:400]
+        assert re.search(rf"{DASHBOARD_RATE} 0\.3\d*", text), text[:400]
+        status = area.locator(".widget-html", has_text=DASHBOARD_STEP.format(step=100, steps=100)).first
         box = status.bounding_box()
         line = status.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) || 20")
         assert box["height"] < 1.8 * line, f"the status line wraps: {box['height']} px tall"

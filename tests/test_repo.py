@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from notebook_tools import NOTEBOOKS, ROOT, ids, pins
+from course_text import EXERCISES_SECTION, SETUP_SECTION, SUMMARY_HEADING, SUMMARY_SECTION
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -79,7 +80,7 @@ class TestNotebookShape:
         nb = read(path)
         first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
         sections = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-                    and re.search(r"^## (?!Setup\b)", c.source, re.M)]
+                    and re.search(rf"^## (?!{SETUP_SECTION}\b)", c.source, re.M)]
         assert not sections or first_code < sections[0], "the setup cell comes after a section"
 
     def test_no_sys_path_edits(self, path):
@@ -89,11 +90,11 @@ class TestNotebookShape:
 
     def test_closes_with_summary_then_exercises(self, path):
         sections = headings(read(path), "##")
-        assert "Summary" in sections, f"no `## Summary` (sections: {sections})"
+        assert SUMMARY_SECTION in sections, f"no `{SUMMARY_HEADING}` (sections: {sections})"
         if path.name == "00_start_here.ipynb":  # the only notebook without exercises
-            assert sections[-1] == "Summary"
+            assert sections[-1] == SUMMARY_SECTION
             return
-        assert sections[-2:] == ["Summary", "Exercises"], f"sections end with {sections[-2:]}"
+        assert sections[-2:] == [SUMMARY_SECTION, EXERCISES_SECTION], f"sections end with {sections[-2:]}"
 
     def test_links_to_other_notebooks_resolve(self, path):
         for text in markdown(read(path)):
