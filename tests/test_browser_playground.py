@@ -43,13 +43,15 @@ COUNT_JS = """
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, browser):
     server = JupyterLab(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab"))
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
+    context = None
+    try:  # the server is stopped whatever fails after it started
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
         run_all(page, server, NAME)
         yield page, server
     finally:
-        context.close()
+        if context is not None:
+            context.close()
         server.stop()
 
 
