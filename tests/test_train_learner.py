@@ -65,10 +65,15 @@ def test_mse_works_on_the_lecture_values_too():
 def test_each_step_frees_the_last_steps_graph():
     """The lecture's closures make a reference cycle in every node; without the collection
     after each step the graphs would pile up until the collector's next turn."""
+    def values_alive():
+        return sum(isinstance(o, Value) for o in gc.get_objects())
+
+    gc.collect()  # other tests' garbage (they share this Value class) goes first
+    before = values_alive()
     model = lecture_mlp((8, 8, 1))
     trainer = Trainer(model, X, Y, learning_rate=1.0, steps=10)
     trainer.run(3)
-    alive = sum(isinstance(o, Value) for o in gc.get_objects())
+    alive = values_alive() - before
     assert alive < len(model.parameters()) + 50, f"{alive} Values alive after 3 steps"
 
 
