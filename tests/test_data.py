@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 from sklearn import datasets as sklearn_datasets
 
-from backproplab.data import load_digits, make_circles, make_moons, make_xor, train_test_split
+from backproplab.data import (load_digits, make_circles, make_gaussians, make_moons, make_spiral, make_xor,
+                              train_test_split)
 
-GENERATORS = [make_moons, make_circles, make_xor]
+# every seeded two-class generator (notebook 09's Playground offers them all)
+GENERATORS = [make_moons, make_circles, make_xor, make_spiral, make_gaussians]
 
 
 @pytest.mark.parametrize(
@@ -60,10 +62,11 @@ def test_shapes_types_and_labels(make, n_samples):
     assert np.isfinite(X).all()
 
 
-@pytest.mark.parametrize("make", [make_moons, make_circles])
-def test_two_classes_of_nearly_equal_size(make):
-    _, y = make(n_samples=101)
-    assert sorted(np.bincount(y).tolist()) == [50, 51]
+@pytest.mark.parametrize("make", [make_moons, make_circles, make_spiral, make_gaussians])
+@pytest.mark.parametrize("n_samples", [2, 3, 100, 101])
+def test_two_classes_of_nearly_equal_size(make, n_samples):
+    _, y = make(n_samples=n_samples)
+    assert sorted(np.bincount(y).tolist()) == [n_samples // 2, n_samples - n_samples // 2]
 
 
 @pytest.mark.parametrize("make", GENERATORS)

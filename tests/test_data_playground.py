@@ -13,33 +13,7 @@ from backproplab.data import make_gaussians, make_spiral
 GENERATORS = [make_spiral, make_gaussians]
 
 
-@pytest.mark.parametrize("make", GENERATORS)
-@pytest.mark.parametrize("n_samples", [2, 3, 100, 101])
-def test_shapes_types_and_balanced_labels(make, n_samples):
-    X, y = make(n_samples=n_samples)
-    assert X.shape == (n_samples, 2) and X.dtype == np.float64
-    assert y.shape == (n_samples,) and np.issubdtype(y.dtype, np.integer)
-    assert set(y.tolist()) == {0, 1}
-    assert sorted(np.bincount(y).tolist()) == [n_samples // 2, n_samples - n_samples // 2]
-    assert np.isfinite(X).all()
-
-
-@pytest.mark.parametrize("make", GENERATORS)
-def test_same_seed_same_data_other_seed_other_data(make):
-    X1, y1 = make(n_samples=40, seed=4)
-    X2, y2 = make(n_samples=40, seed=4)
-    np.testing.assert_array_equal(X1, X2)
-    np.testing.assert_array_equal(y1, y2)
-    X3, _ = make(n_samples=40, seed=5)
-    assert not np.array_equal(X1, X3)
-
-
-@pytest.mark.parametrize("make", GENERATORS)
-def test_noise_is_a_jitter_of_the_same_points(make):
-    X0, y0 = make(n_samples=60, noise=0.0, seed=1)
-    X1, y1 = make(n_samples=60, noise=0.2, seed=1)
-    np.testing.assert_array_equal(y0, y1)  # the same shuffle; only the jitter differs
-    assert 0.05 < np.abs(X1 - X0).mean() < 0.4
+# shapes, types, balanced labels, seeds and noise: tests/test_data.py, for every generator
 
 
 def test_spiral_arms_wind_outwards_and_are_point_symmetric():
