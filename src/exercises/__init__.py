@@ -117,16 +117,20 @@ def _value_like(x: object) -> bool:
     return not isinstance(x, type) and is_value_like(x)
 
 
-def learner_value_verdict(out: object, built_from: str) -> Verdict | None:
-    """A Verdict for a check that hands the learner's function the course's Values and
-    got back a Value of another class: one made fresh with the notebook's own Value(...)
-    from numbers, so it is not connected to the inputs. None for anything else."""
-    if isinstance(out, Value) or not _value_like(out):
+def value_verdict(out: object, built_from: str, case: str = "") -> Verdict | None:
+    """For a check that hands the learner's function the course's Values and needs a
+    Value built from them back: None when `out` is one, else the Verdict that says what
+    came back instead. A plain number, or a Value of the notebook's own class (the
+    learner's, from notebook 03 on) made fresh from numbers: either way not connected to
+    the inputs. `case` ("With x = 2, ") names the inputs of this try."""
+    if isinstance(out, Value):
         return None
-    return Verdict(False, f"Your function returned {describe(out)}, a new Value made from "
-                          f"numbers, not one built from {built_from}: combine the inputs themselves "
-                          "(x * w, a + b), not their .data, so that the graph remembers them "
-                          "and backward() can reach them.")
+    what = (f"{describe(out)}, a new Value made from numbers" if _value_like(out) else
+            f"the plain number {read_number(out, 'what your function returned'):.6g}")
+    return Verdict(False, f"{case}your function returned {what}; it must return a Value built "
+                          f"from {built_from}: combine the inputs themselves (x * w, a + b), not "
+                          "their .data, so that the graph remembers them and backward() can "
+                          "reach them.")
 
 
 def describe(x: object) -> str:

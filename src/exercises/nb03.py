@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine import Value, topological_order
-from . import Exercise, learner_value_verdict, Verdict, call, close, need_function, read_counts, read_number
+from . import Exercise, Verdict, call, close, need_function, read_counts, read_number, value_verdict
 from .variants import Variant, distinct
 
 __all__ = ["neuron_sum", "count_graph", "stale_value"]
@@ -30,14 +30,9 @@ def _check_neuron_sum(answer: object) -> Verdict:
         out = call(fn, leaves, _SHOWN)
         x1, w1, x2, w2, b = numbers
         shown = ", ".join(f"{n} = {x:g}" for n, x in zip(_NAMES, numbers))
-        verdict = learner_value_verdict(out, "x1, w1, x2, w2 and b")
+        verdict = value_verdict(out, "x1, w1, x2, w2 and b", f"With {shown} ")
         if verdict is not None:
             return verdict
-        if not isinstance(out, Value):
-            got = read_number(out, "what your function returned")
-            return Verdict(False, f"With {shown} your function returned the plain number "
-                                  f"{got:g}; return a Value: combine the Values themselves "
-                                  "(x1 * w1), not their .data, so the graph remembers them.")
         if [v.data for v in leaves] != list(numbers):
             return Verdict(False, "Your function changed the .data of an input; build a new "
                                   "Value from them instead.")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from ..engine import Value, topological_order
-from . import AnswerForm, Exercise, learner_value_verdict, Verdict, call, close, describe, need_function, read_number, read_numbers
+from . import (AnswerForm, Exercise, Verdict, call, close, describe, need_function, read_number, read_numbers,
+               value_verdict)
 from .variants import Variant, distinct
 
 __all__ = ["neuron_by_hand", "sigmoid_derivative", "tanh_from_exp", "slowest_neuron"]
@@ -225,16 +226,9 @@ def _check_tanh_from_exp(answer: object) -> Verdict:
     for x in _TANH_POINTS:
         n = Value(x, label="n")
         out = call(fn, (n,), _TANH_SHOWN)
-        verdict = learner_value_verdict(out, "n")
+        verdict = value_verdict(out, "n", f"For n = Value({x}) ")
         if verdict is not None:
             return verdict
-        if not isinstance(out, Value):
-            got = read_number(out, f"what your function returned for n = Value({x})")
-            return Verdict(
-                False,
-                f"For n = Value({x}) your function returned the plain number {got:.6g}; "
-                "it must return a Value built from n, so that backward() can reach n.",
-            )
         if n.data != x:
             return Verdict(False, "Your function changed n.data; build new Values from n.")
         nodes = topological_order(out)

@@ -12,8 +12,8 @@ which relu neurons of a layer are dead on a set of points.
 from __future__ import annotations
 
 from ..engine import Value
-from . import (Exercise, learner_value_verdict, Verdict, call, close, need_function, read_indices, read_number,
-               read_numbers, same)
+from . import (Exercise, Verdict, call, close, need_function, read_indices, read_number,
+               read_numbers, same, value_verdict)
 from .variants import Variant
 
 __all__ = ["hinge_values", "hinge_l2_loss", "misclassified", "learning_rate", "dead_neurons"]
@@ -143,14 +143,9 @@ def _check_hinge_l2_loss(answer: object) -> Verdict:
         s_values = [Value(s) for s in scores]
         p_values = [Value(p) for p in params]
         out = call(fn, (s_values, list(labels), p_values, alpha), _LOSS_SHOWN)
-        verdict = learner_value_verdict(out, "the scores and params")
+        verdict = value_verdict(out, "the scores and params")
         if verdict is not None:
             return verdict
-        if not isinstance(out, Value):
-            got = read_number(out, "what your function returned")
-            return Verdict(False, f"Your function returned the plain number {got:.6g}; it "
-                                  "must return a Value built from the scores and params, "
-                                  "so that backward() can reach them.")
         if [v.data for v in s_values] != scores or [v.data for v in p_values] != params:
             return Verdict(False, "Your function changed the .data of a score or a "
                                   "parameter; build new Values from them.")
