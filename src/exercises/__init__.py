@@ -112,8 +112,8 @@ def _is_numpy(x: object) -> bool:
 
 
 def _value_like(x: object) -> bool:
-    """The learner's own Value (notebooks 03-07 build one): anything with the course
-    Value's attributes. Its class is not the course's, so isinstance says no."""
+    """The course's Value or the learner's own (notebooks 03-07 build one, whose class is
+    not the course's, so isinstance says no): anything with a Value's attributes."""
     return not isinstance(x, type) and is_value_like(x)
 
 
@@ -141,7 +141,7 @@ def describe(x: object) -> str:
         return "`...`"
     if isinstance(x, bool):
         return f"the truth value {x}"
-    if isinstance(x, Value) or (_value_like(x) and isinstance(x.data, numbers.Real)):
+    if _value_like(x) and isinstance(x.data, numbers.Real):
         return f"a Value with data {x.data:g}"
     if isinstance(x, numbers.Integral) and not _is_numpy(x):
         digits = len(str(abs(int(x)))) if abs(int(x)) < 10**4000 else None
@@ -281,14 +281,13 @@ def read_count(x: object, what: str = "your answer", kind: str = "a count") -> i
         if abs(int(x)) > 10**18:
             raise AnswerForm(f"{what} is {describe(x)}, far too large for {kind} here.")
         return int(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and not isinstance(x, Value) \
-            and not _value_like(x):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool) and not _value_like(x):
         value = read_number(x, what)
         if value.is_integer():
             raise AnswerForm(f"{what} is {value!r}, a float; {kind} is a whole number: "
                              f"write {int(value)} (int(...) turns a float into one).")
         raise AnswerForm(f"{what} is {value!r}; {kind} is a whole number.")
-    if isinstance(x, Value) or _value_like(x):
+    if _value_like(x):
         raise AnswerForm(f"{what} is {describe(x)}; {kind} is a plain whole number.")
     read_number(x, what)  # raises the sentence for None, strings, lists, ...
     raise AnswerForm(f"{what} should be a whole number, got {describe(x)}.")
